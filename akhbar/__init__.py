@@ -1,0 +1,1 @@
+"""Akhbar's faces: the command line (and later the search web app)."""

@@ -1,0 +1,163 @@
+"""The ``akhbar`` command: a thin face over the db, crawler and scheduler packages."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from db.config import Config, ConfigError, load_config
+from db.embedded import EmbeddedServerError
+from db.engine import DatabaseUnavailable, check_connection, libpq_url, make_engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliState:
+    """What every command needs: the configuration, and the database URL on demand."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._url: str | None = None
+
+    def database_url(self) -> str:
+        """The libpq URL in effect, checked to be reachable."""
+        if self._url is None:
+            url = libpq_url(self.config)
+            check_connection(url)
+            self._url = url
+        return self._url
+
+
+def friendly_errors(func: F) -> F:
+    """Turn the errors a user can fix into one line on stderr and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, DatabaseUnavailable, EmbeddedServerError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="AKHBAR_CONFIG",
+    help="TOML configuration file (default: $AKHBAR_CONFIG, else none).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages to stderr.")
+@click.version_option(package_name="akhbar")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Akhbar: a scheduled news crawler with a searchable archive in PostgreSQL.
+
+    The database is DATABASE_URL (or AKHBAR_DATABASE_URL, or database_url in the
+    config file); with none set, an embedded PostgreSQL in your data directory.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Alembic announces every autogenerate plugin at INFO; that is noise on a terminal.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    try:
+        ctx.obj = CliState(load_config(config_path))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.group()
+def db() -> None:
+    """Manage the archive's schema (Alembic migrations) and connection."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_state
+@friendly_errors
+def db_upgrade(state: CliState, revision: str) -> None:
+    """Migrate the schema up to REVISION (default: the latest)."""
+    from db import schema
+
+    schema.upgrade(state.database_url(), revision)
+    click.echo(f"schema at {revision}", err=True)
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@pass_state
+@friendly_errors
+def db_downgrade(state: CliState, revision: str) -> None:
+    """Migrate the schema down to REVISION (``base`` removes every table)."""
+    from db import schema
+
+    schema.downgrade(state.database_url(), revision)
+    click.echo(f"schema at {revision}", err=True)
+
+
+@db.command("current")
+@pass_state
+@friendly_errors
+def db_current(state: CliState) -> None:
+    """Print the schema revision of the database and whether it is the latest."""
+    from db import schema
+
+    engine = make_engine(state.database_url())
+    try:
+        with engine.connect() as connection:
+            current = schema.current_revision(connection)
+    finally:
+        engine.dispose()
+    head = schema.head_revision()
+    if current is None:
+        click.echo("none (empty database: run `akhbar db upgrade`)")
+    elif current == head:
+        click.echo(f"{current} (head)")
+    else:
+        click.echo(f"{current} (behind head {head}: run `akhbar db upgrade`)")
+
+
+@db.command("url")
+@pass_state
+@friendly_errors
+def db_url(state: CliState) -> None:
+    """Print the database URL in effect, for psql "$(akhbar db url)"."""
+    click.echo(state.database_url())
+
+
+@cli.command("outlets")
+@pass_state
+@friendly_errors
+def outlets(state: CliState) -> None:
+    """List the outlets Akhbar has spiders for, with language and schedule."""
+    from crawler.registry import outlet_spiders
+
+    rows = []
+    for name, spider in outlet_spiders().items():
+        info = spider.outlet
+        override = state.config.outlet(name)
+        schedule = override.schedule or info.schedule
+        enabled = "yes" if override.enabled else "no"
+        rows.append((name, info.language, schedule, enabled, info.base_url, info.title))
+    header = ("NAME", "LANG", "SCHEDULE", "ENABLED", "BASE URL", "TITLE")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, str(row[-1])]))
+
+
+def main() -> None:
+    cli(prog_name="akhbar")

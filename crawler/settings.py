@@ -1,0 +1,33 @@
+"""Scrapy settings for Akhbar's spiders.
+
+The database URL and host map are not here: components read them through
+``db.config.load_config`` (environment and config file), like the rest of Akhbar.
+"""
+
+BOT_NAME = "akhbar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "Akhbar/0.1 (news archive crawler; +https://github.com/akhbar/akhbar)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests at a time per site, slowing down when the site does.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+
+# Scrapy's default of 100 costs a lot per response (Scrapy issue #5182).
+CONCURRENT_ITEMS = 8
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,1 @@
+"""One spider module per outlet, a shared base and a generic spider."""

@@ -1,0 +1,161 @@
+"""The one configuration reader: environment variables and an optional TOML file.
+
+The CLI, Scrapy's settings, Alembic's ``env.py`` and the scheduler all call
+:func:`load_config`, so a setting means the same thing everywhere.
+
+Precedence, highest first: ``AKHBAR_*`` / ``DATABASE_URL`` environment variables,
+then the TOML file (``--config FILE`` or ``AKHBAR_CONFIG``), then defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "akhbar"
+
+
+class ConfigError(Exception):
+    """A configuration file or variable that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class OutletSettings:
+    """Per-outlet overrides from ``[outlets.NAME]``."""
+
+    schedule: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings in effect for one process."""
+
+    database_url: str | None = None
+    """The configured server URL, or None for the embedded PostgreSQL."""
+
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    """Where the embedded PostgreSQL and other local state live."""
+
+    host_map: dict[str, str] = field(default_factory=dict)
+    """Production host -> origin that answers for it (``curl --connect-to`` style)."""
+
+    outlets: dict[str, OutletSettings] = field(default_factory=dict)
+    source: Path | None = None
+    """The TOML file read, if any."""
+
+    def outlet(self, name: str) -> OutletSettings:
+        return self.outlets.get(name, OutletSettings())
+
+
+_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets"}
+_OUTLET_KEYS = {"schedule": str, "enabled": bool}
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read the configuration from ``path`` (or ``AKHBAR_CONFIG``) and the environment."""
+    env = os.environ if environ is None else environ
+    file_path = path or env.get("AKHBAR_CONFIG") or None
+    raw: dict[str, Any] = _read_toml(Path(file_path)) if file_path else {}
+    where = str(file_path) if file_path else "configuration"
+
+    unknown = sorted(set(raw) - _TOP_LEVEL_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+
+    database_url = (
+        env.get("AKHBAR_DATABASE_URL")
+        or env.get("DATABASE_URL")
+        or _optional_str(raw, "database_url", where)
+    )
+    data_dir_value = env.get("AKHBAR_DATA_DIR") or _optional_str(raw, "data_dir", where)
+    data_dir = (
+        Path(data_dir_value).expanduser()
+        if data_dir_value
+        else Path(platformdirs.user_data_dir(APP_NAME))
+    )
+
+    host_map = _host_map_from_table(raw.get("host_map", {}), where)
+    host_map.update(parse_host_map(env.get("AKHBAR_HOST_MAP", ""), "AKHBAR_HOST_MAP"))
+
+    return Config(
+        database_url=database_url or None,
+        data_dir=data_dir,
+        host_map=host_map,
+        outlets=_outlets_from_table(raw.get("outlets", {}), where),
+        source=Path(file_path) if file_path else None,
+    )
+
+
+def parse_host_map(text: str, where: str = "--map-host") -> dict[str, str]:
+    """Parse ``"host=origin host=origin"`` (spaces or commas between pairs)."""
+    mapping: dict[str, str] = {}
+    for pair in text.replace(",", " ").split():
+        host, sep, origin = pair.partition("=")
+        if not sep or not host or not origin:
+            raise ConfigError(f"{where}: expected HOST=ORIGIN, got {pair!r}")
+        mapping[host.lower()] = _checked_origin(origin, f"{where}: {host}")
+    return mapping
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _optional_str(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where}: {key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _host_map_from_table(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where}: [host_map] must be a table of "host" = "origin"')
+    mapping: dict[str, str] = {}
+    for host, origin in table.items():
+        if not isinstance(origin, str):
+            raise ConfigError(f"{where}: host_map.{host} must be a string origin")
+        mapping[host.lower()] = _checked_origin(origin, f"{where}: host_map.{host}")
+    return mapping
+
+
+def _checked_origin(origin: str, where: str) -> str:
+    if not origin.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: origin {origin!r} must start with http:// or https://")
+    return origin.rstrip("/")
+
+
+def _outlets_from_table(table: Any, where: str) -> dict[str, OutletSettings]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [outlets] must be a table of [outlets.NAME] tables")
+    outlets: dict[str, OutletSettings] = {}
+    for name, settings in table.items():
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{where}: outlets.{name} must be a table")
+        for key, value in settings.items():
+            expected = _OUTLET_KEYS.get(key)
+            if expected is None:
+                raise ConfigError(f"{where}: unknown key 'outlets.{name}.{key}'")
+            if not isinstance(value, expected):
+                raise ConfigError(
+                    f"{where}: outlets.{name}.{key} must be {expected.__name__}, "
+                    f"not {type(value).__name__}"
+                )
+        outlets[name] = OutletSettings(**settings)
+    return outlets

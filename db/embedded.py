@@ -1,0 +1,52 @@
+"""The embedded PostgreSQL used when no server is configured.
+
+``pgserver`` ships PostgreSQL binaries in a wheel. The server runs from the
+user's data directory, listens on a Unix socket only, and is left running when
+the process exits so that the next command reuses it instead of paying start-up
+again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "akhbar"
+
+
+class EmbeddedServerError(Exception):
+    """The embedded PostgreSQL could not be started."""
+
+
+def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
+    """Start (or reuse) the embedded server under ``data_dir`` and return a libpq URL.
+
+    The database is created on first use.
+    """
+    import pgserver  # imported here: it is only needed when no server is configured
+
+    pgdata = data_dir / "pgdata"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    except Exception as exc:
+        raise EmbeddedServerError(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}"
+        ) from exc
+    _ensure_database(server.get_uri(), database)
+    return server.get_uri(database)
+
+
+def _ensure_database(admin_url: str, database: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+        ).fetchone()
+        if not exists:
+            logger.info("creating database %s in the embedded server", database)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

@@ -1,0 +1,204 @@
+"""The archive's tables, as SQLAlchemy 2.0 typed models.
+
+The schema is for people who write SQL: plain tables, ``timestamptz`` in UTC,
+``text[]`` for what people filter on, and a comment on every table and column
+so that ``\\d+ articles`` in psql explains itself. Every change here needs an
+Alembic revision (``alembic check`` in the tests enforces it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TimestampUTC = Annotated[dt.datetime, mapped_column(DateTime(timezone=True))]
+TextList = Annotated[list[str], mapped_column(ARRAY(Text), server_default=text("'{}'"))]
+Count = Annotated[int, mapped_column(Integer, server_default=text("0"))]
+
+CRAWL_TRIGGERS = ("manual", "scheduled")
+CRAWL_STATUSES = ("running", "succeeded", "failed", "timed_out", "interrupted")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {str: Text, dt.datetime: DateTime(timezone=True)}
+
+
+class Outlet(Base):
+    __tablename__ = "outlets"
+    __table_args__ = {"comment": "News outlets known to the archive, one per spider."}
+
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True, comment="Surrogate key.")
+    name: Mapped[str] = mapped_column(
+        unique=True, comment="Spider name (scrapy crawl NAME), e.g. casablancatoday."
+    )
+    title: Mapped[str] = mapped_column(comment="Display title as the outlet writes it.")
+    base_url: Mapped[str] = mapped_column(comment="Production origin, e.g. https://www.x.com/.")
+    language: Mapped[str] = mapped_column(comment="ISO 639-1 code of the outlet's main language.")
+    country: Mapped[str | None] = mapped_column(comment="ISO 3166-1 alpha-2 country code.")
+    timezone: Mapped[str] = mapped_column(
+        server_default="UTC", comment="IANA zone in which the outlet prints its times."
+    )
+    created_at: Mapped[TimestampUTC] = mapped_column(
+        server_default=func.now(), comment="When the outlet was first recorded (UTC)."
+    )
+
+    articles: Mapped[list[Article]] = relationship(back_populates="outlet")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_outlet_id_published_at", "outlet_id", "published_at"),
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_content_hash", "content_hash"),
+        {"comment": "One row per article, keyed by its canonical URL; the latest version."},
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, Identity(), primary_key=True, comment="Surrogate key."
+    )
+    url: Mapped[str] = mapped_column(
+        unique=True, comment="Canonical URL on the production origin (rel=canonical or normalized)."
+    )
+    outlet_id: Mapped[int] = mapped_column(
+        ForeignKey("outlets.id", ondelete="RESTRICT"), comment="The outlet that published it."
+    )
+    title: Mapped[str] = mapped_column(comment="Headline as published.")
+    subtitle: Mapped[str | None] = mapped_column(comment="Kicker or spot next to the title.")
+    body: Mapped[str] = mapped_column(
+        comment="Article paragraphs as published (NFC), separated by a blank line."
+    )
+    authors: Mapped[TextList] = mapped_column(comment="Named people credited; empty if none.")
+    section: Mapped[str | None] = mapped_column(comment="Section name as shown on the page.")
+    tags: Mapped[TextList] = mapped_column(comment="Tags as shown on the page.")
+    language: Mapped[str | None] = mapped_column(comment="ISO 639-1 code of the text, detected.")
+    published_at: Mapped[TimestampUTC | None] = mapped_column(
+        comment="Publication instant (UTC); NULL when the page gives no time of day."
+    )
+    published_date: Mapped[dt.date | None] = mapped_column(
+        Date, comment="Publication date in the outlet's time zone; NULL when unknown."
+    )
+    modified_at: Mapped[TimestampUTC | None] = mapped_column(
+        comment="Last modification instant stated by the page (UTC)."
+    )
+    first_seen_at: Mapped[TimestampUTC] = mapped_column(
+        server_default=func.now(), comment="When a crawl first stored the article (UTC)."
+    )
+    last_seen_at: Mapped[TimestampUTC] = mapped_column(
+        server_default=func.now(), comment="When a crawl last saw the article (UTC)."
+    )
+    content_hash: Mapped[str] = mapped_column(
+        comment="sha256 of the folded title and body; equal hashes are word-for-word copies."
+    )
+    word_count: Mapped[int] = mapped_column(comment="Words in the body.")
+    image_url: Mapped[str | None] = mapped_column(comment="Lead image URL.")
+    dateline: Mapped[str | None] = mapped_column(comment="Place label or dateline of the report.")
+
+    outlet: Mapped[Outlet] = relationship(back_populates="articles")
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", order_by="ArticleRevision.id"
+    )
+
+
+class ArticleRevision(Base):
+    __tablename__ = "article_revisions"
+    __table_args__ = {"comment": "Earlier versions of articles, kept when a re-crawl saw an edit."}
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, Identity(), primary_key=True, comment="Surrogate key."
+    )
+    article_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        index=True,
+        comment="The article this was an earlier version of.",
+    )
+    title: Mapped[str] = mapped_column(comment="Headline of that version.")
+    subtitle: Mapped[str | None] = mapped_column(comment="Subtitle of that version.")
+    body: Mapped[str] = mapped_column(comment="Body of that version.")
+    content_hash: Mapped[str] = mapped_column(comment="content_hash of that version.")
+    modified_at: Mapped[TimestampUTC | None] = mapped_column(
+        comment="Modification instant that version stated, if any (UTC)."
+    )
+    first_seen_at: Mapped[TimestampUTC] = mapped_column(
+        comment="When that version was first stored (UTC)."
+    )
+    superseded_at: Mapped[TimestampUTC] = mapped_column(
+        server_default=func.now(), comment="When a crawl saw the next version (UTC)."
+    )
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(f"trigger IN {CRAWL_TRIGGERS}", name="trigger"),
+        CheckConstraint(f"status IN {CRAWL_STATUSES}", name="status"),
+        Index("ix_crawl_runs_outlet_id_started_at", "outlet_id", "started_at"),
+        {"comment": "One row per crawl of an outlet: when, why, how it ended and what it found."},
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, Identity(), primary_key=True, comment="Surrogate key."
+    )
+    outlet_id: Mapped[int] = mapped_column(
+        ForeignKey("outlets.id", ondelete="CASCADE"), comment="The outlet crawled."
+    )
+    trigger: Mapped[str] = mapped_column(comment="manual (akhbar crawl) or scheduled (daemon).")
+    started_at: Mapped[TimestampUTC] = mapped_column(
+        server_default=func.now(), comment="When the crawl started (UTC)."
+    )
+    finished_at: Mapped[TimestampUTC | None] = mapped_column(
+        comment="When it ended (UTC); NULL while running."
+    )
+    status: Mapped[str] = mapped_column(
+        server_default="running",
+        comment="running, succeeded, failed, timed_out or interrupted.",
+    )
+    pages_crawled: Mapped[Count] = mapped_column(comment="Responses received.")
+    articles_new: Mapped[Count] = mapped_column(comment="Articles stored for the first time.")
+    articles_updated: Mapped[Count] = mapped_column(
+        comment="Articles whose text changed (a revision was kept)."
+    )
+    articles_unchanged: Mapped[Count] = mapped_column(comment="Articles seen again unchanged.")
+    errors: Mapped[Count] = mapped_column(
+        comment="Pages or items that failed (HTTP errors, unparseable pages, rejected items)."
+    )
+    error_summary: Mapped[str | None] = mapped_column(
+        comment="Counts of failures by reason, one per line."
+    )
+    log_tail: Mapped[str | None] = mapped_column(
+        comment="Last lines of the crawl's log on failure."
+    )
+    stats: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONB, comment="Scrapy's own crawl statistics, for diagnosis."
+    )
+    hostname: Mapped[str | None] = mapped_column(comment="Host that ran the crawl.")
+    pid: Mapped[int | None] = mapped_column(comment="Process id of the crawl on that host.")

@@ -1,0 +1,1 @@
+"""The daemon: APScheduler jobs, how one crawl is run and recorded, locks."""

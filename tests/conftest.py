@@ -1,0 +1,119 @@
+"""Shared fixtures: a real PostgreSQL, migrated with Alembic, per test session.
+
+The server is the one given by ``DATABASE_URL`` / ``AKHBAR_DATABASE_URL`` when
+set, else an embedded one started in a temporary directory. Each session gets a
+fresh database of its own, so tests never touch a user's archive.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from db import schema
+from db.embedded import embedded_database_url
+from db.engine import make_engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """libpq URL of a maintenance database on the test server."""
+    url = os.environ.get("AKHBAR_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return embedded_database_url(tmp_path_factory.mktemp("embedded-pg"), database="postgres")
+
+
+def _database_url(server: str, name: str) -> str:
+    """The URL of database ``name`` on the same server as ``server``."""
+    info = psycopg.conninfo.conninfo_to_dict(server)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+class DatabaseMaker:
+    """Creates throw-away databases on the test server and drops them afterwards."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.created: list[str] = []
+
+    def create(self, prefix: str = "akhbar_test") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        self.created.append(name)
+        return to_uri(_database_url(self.server, name))
+
+    def drop_all(self) -> None:
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            for name in self.created:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+
+
+def to_uri(conninfo: str) -> str:
+    """A ``postgresql://`` URI for a libpq conninfo string (what SQLAlchemy takes)."""
+    if "://" in conninfo:
+        return conninfo
+    info = psycopg.conninfo.conninfo_to_dict(conninfo)
+    user = info.pop("user", "")
+    password = info.pop("password", "")
+    dbname = info.pop("dbname", "")
+    host = info.pop("host", "")
+    port = info.pop("port", "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    netloc = "" if host.startswith("/") else f"{host}{':' + port if port else ''}"
+    query = "&".join(f"{k}={v}" for k, v in info.items())
+    if host.startswith("/"):
+        query = "&".join(filter(None, [f"host={host}", f"port={port}" if port else "", query]))
+    return f"postgresql://{auth}{netloc}/{dbname}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+def databases(server_url: str) -> Iterator[DatabaseMaker]:
+    maker = DatabaseMaker(server_url)
+    yield maker
+    maker.drop_all()
+
+
+@pytest.fixture(scope="session")
+def database_url(databases: DatabaseMaker) -> str:
+    """A database migrated to head with Alembic, shared by the session's tests."""
+    url = databases.create()
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def empty_database_url(databases: DatabaseMaker) -> str:
+    """A new database with no schema at all."""
+    return databases.create("akhbar_empty")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work, commits included, is rolled back after the test."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+            yield session
+        transaction.rollback()

@@ -1,0 +1,105 @@
+"""One configuration reader: environment over TOML file over defaults, strict about keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.config import ConfigError, load_config, parse_host_map
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "akhbar.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_and_no_environment_means_embedded_database() -> None:
+    assert load_config(environ={}).database_url is None
+
+
+def test_database_url_from_environment() -> None:
+    config = load_config(environ={"DATABASE_URL": "postgresql://u@h/db"})
+    assert config.database_url == "postgresql://u@h/db"
+
+
+def test_akhbar_database_url_wins_over_database_url() -> None:
+    env = {"DATABASE_URL": "postgresql://a@h/a", "AKHBAR_DATABASE_URL": "postgresql://b@h/b"}
+    assert load_config(environ=env).database_url == "postgresql://b@h/b"
+
+
+def test_environment_wins_over_file(tmp_path: Path) -> None:
+    path = write(tmp_path, 'database_url = "postgresql://file@h/db"\n')
+    env = {"DATABASE_URL": "postgresql://env@h/db"}
+    assert load_config(path, environ=env).database_url == "postgresql://env@h/db"
+
+
+def test_config_file_named_by_akhbar_config(tmp_path: Path) -> None:
+    path = write(tmp_path, 'database_url = "postgresql://file@h/db"\n')
+    config = load_config(environ={"AKHBAR_CONFIG": str(path)})
+    assert config.database_url == "postgresql://file@h/db"
+    assert config.source == path
+
+
+def test_outlet_overrides(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[outlets.hawarnews]\nschedule = "15m"\nenabled = false\n',
+    )
+    config = load_config(path, environ={})
+    assert config.outlet("hawarnews").schedule == "15m"
+    assert config.outlet("hawarnews").enabled is False
+    assert config.outlet("casablancatoday").enabled is True
+
+
+def test_host_map_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, '[host_map]\n"www.casablancatoday.com" = "http://127.0.0.1:8781/"\n')
+    env = {"AKHBAR_HOST_MAP": "www.hawarnews.com=http://127.0.0.1:8782"}
+    config = load_config(path, environ=env)
+    assert config.host_map == {
+        "www.casablancatoday.com": "http://127.0.0.1:8781",
+        "www.hawarnews.com": "http://127.0.0.1:8782",
+    }
+
+
+def test_host_map_pairs_may_be_separated_by_spaces_or_commas() -> None:
+    assert parse_host_map("a.com=http://x:1, b.com=http://y:2") == {
+        "a.com": "http://x:1",
+        "b.com": "http://y:2",
+    }
+
+
+@pytest.mark.parametrize("pair", ["a.com", "=http://x", "a.com=", "a.com=ftp://x"])
+def test_bad_host_map_pair_is_a_clear_error(pair: str) -> None:
+    with pytest.raises(ConfigError, match="AKHBAR_HOST_MAP"):
+        load_config(environ={"AKHBAR_HOST_MAP": pair})
+
+
+def test_unknown_top_level_key_names_key_and_file(tmp_path: Path) -> None:
+    path = write(tmp_path, 'databse_url = "x"\n')
+    with pytest.raises(ConfigError, match=r"akhbar\.toml: unknown key 'databse_url'"):
+        load_config(path, environ={})
+
+
+def test_unknown_outlet_key_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, '[outlets.hawarnews]\nschedul = "15m"\n')
+    with pytest.raises(ConfigError, match=r"outlets\.hawarnews\.schedul"):
+        load_config(path, environ={})
+
+
+def test_wrong_type_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, '[outlets.hawarnews]\nenabled = "no"\n')
+    with pytest.raises(ConfigError, match=r"outlets\.hawarnews\.enabled must be bool"):
+        load_config(path, environ={})
+
+
+def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "database_url = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path, environ={})
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml", environ={})
