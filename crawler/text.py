@@ -1,0 +1,203 @@
+"""Clean article text as it is stored, and fingerprint it.
+
+Stored text is kept as published: these functions only repair whitespace,
+Unicode composition and invisible junk. Folding spelling variants for search
+(hamza forms, alef maqsura, tashkeel...) is a separate concern and does not
+happen here, except inside :func:`is_read_also`, which only *matches*.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "clean_paragraphs",
+    "clean_text",
+    "content_hash",
+    "is_read_also",
+    "join_paragraphs",
+    "split_br_lines",
+    "word_count",
+]
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+# Invisible characters that carry no text: BOM / zero-width no-break space,
+# zero-width space, word joiner, soft hyphen-free controls. ZWNJ/ZWJ and the
+# bidi marks are kept: they can matter for display of mixed-direction text.
+_DROP = dict.fromkeys([0xFEFF, 0x200B, 0x2060], None)
+# C0/C1 controls other than whitespace; PostgreSQL rejects NUL in text columns.
+_DROP |= dict.fromkeys([c for c in range(0x20) if chr(c) not in "\t\n\v\f\r"], None)
+_DROP |= dict.fromkeys(range(0x7F, 0x85), None)
+_DROP |= dict.fromkeys(range(0x86, 0xA0), None)
+
+# \s in Python's re covers NBSP, U+2000-U+200A thin/hair spaces, U+202F,
+# U+205F, U+3000, U+1680, NEL, line/paragraph separators, tabs and newlines.
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def clean_text(s: str) -> str:
+    """Return ``s`` in NFC with every run of (Unicode) whitespace as one space, trimmed.
+
+    NBSP, thin, hair, narrow no-break and ideographic spaces, tabs and line
+    breaks all become a plain space; zero-width spaces, BOMs and control
+    characters are removed. Letters, tashkeel, tatweel and punctuation are
+    left exactly as published. ``None`` is treated as ``""``.
+    """
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFC", s).translate(_DROP)
+    return _WHITESPACE_RE.sub(" ", s).strip()
+
+
+# --------------------------------------------------------------------------
+# "Read also" / "may interest you" link lines inside article bodies.
+
+# Matching is done on a folded copy: no tashkeel/tanween/tatweel, one alef,
+# ي for ى, lower-case Latin.
+_MATCH_FOLD = (
+    dict.fromkeys(range(0x064B, 0x0660), None)
+    | {0x0670: None, 0x0640: None}
+    | dict.fromkeys(map(ord, "أإآٱ"), "ا")
+    | {ord("ى"): "ي", ord("ـ"): None}
+)
+
+# Markers that are never prose when they open a line, so link text may follow
+# without any punctuation: "اقرأ أيضا خبر ...", "قد يهمك أيضا ...".
+_STRONG = [
+    r"(?:ا|ان|نحن\s+)?(?:نقترح|ننصح)\s+(?:عليك|لك)\b",
+    r"اقر[اء]\s+(?:ايضا|كذلك|المزيد|اكثر)",
+    r"اقر[اء]\s*:",
+    r"للمزيد\s+اقر[اء]",
+    r"(?:قد|ربما)\s+(?:يهمك|يهمكم|يعجبك|يعجبكم)(?:\s+(?:ايضا|كذلك|ان\s+تقرا?))?",
+    r"يهمك\s+(?:ايضا|كذلك)",
+    r"read\s+(?:also|more)\b",
+    r"see\s+also\b",
+    r"(?:[aà]\s+)?lire\s+(?:aussi|[ée]galement)\b",
+    r"voir\s+aussi\b",
+]
+# Markers that are also ordinary words ("شاهد" = "he watched", "ذات صلة" =
+# "related" in a sentence): only a marker when alone on the line or followed by
+# a colon-like separator.
+_WEAK = [
+    r"(?:شاهد|شاهدوا|طالع|طالعوا|تابع|تابعوا|انظر)\s+(?:ايضا|كذلك|المزيد)",
+    r"(?:اخبار|مواضيع|مقالات|روابط|قراءات)?\s*ذات\s+صلة",
+    r"(?:اخبار|مواضيع|مقالات)\s+متعلقة",
+    r"المزيد",
+    r"related(?:\s+(?:articles?|news|stories))?",
+    r"sur\s+le\s+m[êe]me\s+sujet",
+]
+# Leading bullets, quotes and brackets that sites put before the marker.
+_LEAD = r"[\s\-–—•·*>»«\"'“”‘’(\[【]*"
+# Optional conjunction و/ف glued to the first word ("وقد يهمك").
+_CONJ = r"(?:[وف](?=[^\s\W\d]))?"
+_SEPARATOR = r"\s*(?:[:：\-–—|>»…]|\.{2,}|$)"
+_READ_ALSO_RE = re.compile(
+    rf"^{_LEAD}{_CONJ}(?:(?:{'|'.join(_STRONG)})|(?:(?:{'|'.join(_WEAK)}){_SEPARATOR}))",
+    re.IGNORECASE,
+)
+
+
+def is_read_also(line: str) -> bool:
+    """True when ``line`` is a "read also" / "may interest you" marker line.
+
+    Recognized at the start of the line, with or without the linked headline
+    after it: ``أقرأ أيضًا:``, ``اقرأ أيضا:``, ``إقرأ أيضاً :``, ``اقرأ المزيد``,
+    ``وقد يهمك أيضًا:``, ``قد يهمك أيضا:``, ``ربما يعجبك``, and, when alone or
+    followed by a colon or dash, ``شاهد أيضا``, ``طالع أيضا``, ``ذات صلة``,
+    ``أخبار ذات صلة``, ``المزيد``; also ``Read also``/``Lire aussi``. Any
+    tashkeel or tanween, tatweel, hamza/alef form and leading bullets are
+    tolerated. Prose that merely uses أيضا or ذات صلة is not a marker.
+
+    The link-only paragraphs that can follow a ``قد يهمك أيضا:`` line carry no
+    marker text; spotting them needs the markup (a paragraph that is one link),
+    which is the outlet extractor's job.
+    """
+    if not line:
+        return False
+    folded = clean_text(line).translate(_MATCH_FOLD)
+    return _READ_ALSO_RE.match(folded) is not None
+
+
+def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """Return the paragraphs cleaned with :func:`clean_text`, without empty and read-also lines."""
+    cleaned = []
+    for paragraph in paragraphs:
+        text = clean_text(paragraph)
+        if text and not is_read_also(text):
+            cleaned.append(text)
+    return cleaned
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str:
+    """Join paragraphs with a blank line (``"\\n\\n"``), the stored body format."""
+    return PARAGRAPH_SEPARATOR.join(paragraphs)
+
+
+# Word separators besides whitespace: punctuation and symbols, Latin and
+# Arabic (، ؛ ؟ ۔ ٪). Apostrophes and hyphens are absent on purpose so that
+# "l'homme" and "e-mail" stay one word; tokens left with no letter or digit
+# (a lone dash, "...") are not counted.
+_WORD_SPLIT_RE = re.compile(
+    r"[\s.,;:!?\"()\[\]{}<>«»“”„‹›/\\|…–—·•*+=&%#@~^$\u060C\u061B\u061F\u06D4\u066A\u066D]+"
+)
+
+
+def word_count(text: str) -> int:
+    """Count the words of ``text`` in any space-separated script.
+
+    Words are runs between whitespace and punctuation that contain at least
+    one letter or digit; tashkeel and tatweel inside a word do not split it,
+    and punctuation alone is not counted. Scripts written without spaces
+    (Chinese, Japanese, Thai) count one word per run.
+    """
+    if not text:
+        return 0
+    # Tatweel is a "letter" to Unicode, but alone it is a dash ("واشنطن ـ المغرب").
+    tokens = _WORD_SPLIT_RE.split(text.replace("\u0640", ""))
+    return sum(1 for token in tokens if any(ch.isalnum() for ch in token))
+
+
+def content_hash(title: str, body: str) -> str:
+    """Hex SHA-256 of the article's text, for spotting word-for-word copies.
+
+    Title and body are each put through :func:`clean_text` (NFC, all
+    whitespace folded, paragraph breaks included, invisible characters
+    dropped), so a copy that differs only in spacing, line breaks or Unicode
+    composition hashes the same; any change of a letter, mark or punctuation
+    changes the hash. The title is part of it.
+    """
+    payload = clean_text(title or "") + "\x1f" + clean_text(body or "")
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Paragraphs written as <br>-separated lines.
+
+_BR_RE = re.compile(r"<br\s*/?>|</?p(?:\s[^>]*)?>|</?div(?:\s[^>]*)?>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SKIP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+
+
+def split_br_lines(fragment: str) -> list[str]:
+    """Split an HTML fragment into its text lines at ``<br>``, ``<p>`` and ``<div>`` boundaries.
+
+    For bodies that are one ``<p>`` with ``<br>``-separated lines, or have no
+    ``<p>`` at all (lines separated by ``<br><br>``): each line becomes one
+    paragraph. Other tags are removed keeping their text, entities are
+    decoded, lines are cleaned with :func:`clean_text` and empty ones dropped.
+    Read-also lines are *not* removed here (use :func:`clean_paragraphs`).
+    """
+    if not fragment:
+        return []
+    fragment = _SKIP_RE.sub(" ", fragment)
+    lines = []
+    for piece in _BR_RE.split(fragment):
+        text = clean_text(html.unescape(_TAG_RE.sub("", piece)))
+        if text:
+            lines.append(text)
+    return lines

@@ -1,0 +1,171 @@
+"""Canonical URLs: the key an article is stored under.
+
+Two URLs that a browser would show as the same page must give the same
+string here, whatever way a feed, a listing or a share link spelt them.
+Canonicalization builds on :func:`w3lib.url.canonicalize_url` (the one Scrapy
+uses for request fingerprints) and adds what it leaves out: joining relative
+links, default ports, a trailing-dot host and tracking parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize_url
+
+__all__ = [
+    "TRACKING_PARAMS",
+    "TRACKING_PREFIXES",
+    "InvalidURLError",
+    "canonical_url",
+    "canonicalize_url",
+    "host_of",
+]
+
+
+class InvalidURLError(ValueError):
+    """A URL that cannot be made absolute (relative and no base) or has no host."""
+
+
+# Query parameters that only say where a click came from; never part of what
+# page is served. Compared case-insensitively.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",  # Facebook
+        "gclid",  # Google Ads
+        "gclsrc",
+        "dclid",  # Google Display
+        "gbraid",
+        "wbraid",
+        "msclkid",  # Microsoft Ads
+        "yclid",  # Yandex
+        "twclid",  # X / Twitter
+        "ttclid",  # TikTok
+        "igshid",  # Instagram
+        "mc_cid",  # Mailchimp
+        "mc_eid",
+        "_ga",  # Google Analytics cross-domain
+        "_gl",
+        "_hsenc",  # HubSpot
+        "_hsmi",
+        "mkt_tok",  # Marketo
+        "xtor",  # AT Internet (legacy)
+        "ocid",  # Microsoft / MSN
+        "cmpid",
+        "s_cid",  # Adobe
+        "ito",
+        "spm",
+        "ref",  # "?ref=rss", "?ref=twitter" on news sites; no outlet serves content by it
+        "ref_src",
+        "ref_url",
+        "ncid",
+        "sr_share",
+        "amp_referrer",
+        "__twitter_impression",
+    }
+)
+# Families of tracking parameters: Google Analytics campaigns, AT Internet
+# (at_medium, at_campaign...), Matomo/Piwik, comScore, Webtrends.
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "ns_", "wt_")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HTTP_SCHEMES = frozenset(_DEFAULT_PORTS)
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# Paths that serve a site's (or a section's) home page.
+_HOME_PATH_RE = re.compile(r"/(?:(?:index|default)\.[a-z]+)?", re.IGNORECASE)
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def _strip_tracking(query: str) -> str:
+    kept = []
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name = pair.split("=", 1)[0]
+        if not _is_tracking(name):
+            kept.append(pair)
+    return "&".join(kept)
+
+
+def _normalize_netloc(scheme: str, netloc: str) -> str:
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, port = hostport, ""
+    # Split ":port" off, leaving IPv6 literals ("[::1]") whole.
+    if ":" in hostport and not hostport.endswith("]"):
+        host, _, port = hostport.rpartition(":")
+    host = host.lower().rstrip(".")
+    if port and (not port.isdigit() or int(port) == _DEFAULT_PORTS.get(scheme)):
+        port = ""
+    return f"{userinfo}{at}{host}{':' + port if port else ''}"
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """Return the canonical form of ``url`` (joined with ``base`` when relative).
+
+    For http(s) URLs: scheme and host lower-cased (IDN hosts in punycode),
+    trailing dot of the host and default port (``:80``, ``:443``) dropped,
+    fragment dropped, tracking parameters removed (:data:`TRACKING_PARAMS`
+    and the :data:`TRACKING_PREFIXES` families such as ``utm_*``), remaining
+    query parameters sorted, an empty query's ``?`` dropped, empty path made
+    ``/``, dot segments resolved and the path percent-encoded as UTF-8 with
+    upper-case hex (``/tag/الملف-السوري/`` and ``/tag/%d8%a7...`` give the same
+    ``/tag/%D8%A7...``). Trailing slashes are kept: ``/x`` and ``/x/`` may be
+    different pages.
+
+    Other schemes (``mailto:``, ``javascript:``) come back stripped of
+    surrounding whitespace and otherwise unchanged.
+
+    Raises :class:`InvalidURLError` when the URL is relative and no ``base`` is
+    given, or when an http(s) URL has no host.
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base.strip(), url)
+    if not _SCHEME_RE.match(url):
+        raise InvalidURLError(f"relative URL without a base: {url!r}")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _HTTP_SCHEMES:
+        return url
+    netloc = _normalize_netloc(scheme, parts.netloc)
+    if not netloc or netloc.startswith((":", "@")) or netloc.endswith("@"):
+        raise InvalidURLError(f"URL without a host: {url!r}")
+    rebuilt = urlunsplit((scheme, netloc, parts.path or "/", _strip_tracking(parts.query), ""))
+    return _w3lib_canonicalize_url(rebuilt)
+
+
+def canonical_url(page_url: str, canonical_href: str | None) -> str:
+    """The URL to store a page under: its ``<link rel="canonical">`` or its own URL.
+
+    ``canonical_href`` is used when it is a usable http(s) URL, absolute or
+    relative to ``page_url``; an empty, unparseable or non-http one falls back
+    to ``page_url``. So does a canonical that points to the site's home page
+    (``/``) from a page other than ``/`` or ``/index.html``: a common CMS
+    misconfiguration that would otherwise file every article under one key.
+    The result is canonicalized either way.
+    """
+    page = canonicalize_url(page_url)
+    href = (canonical_href or "").strip()
+    if not href:
+        return page
+    try:
+        candidate = canonicalize_url(href, base=page)
+    except (InvalidURLError, ValueError):
+        return page
+    target = urlsplit(candidate)
+    if target.scheme not in _HTTP_SCHEMES:
+        return page
+    if target.path == "/" and not _HOME_PATH_RE.fullmatch(urlsplit(page).path):
+        return page
+    return candidate
+
+
+def host_of(url: str) -> str:
+    """Lower-case host of ``url`` without port or trailing dot (``""`` when there is none)."""
+    host = urlsplit(url.strip()).hostname or ""
+    return host.rstrip(".")

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.language import detect_language
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _fixture_articles() -> list:
+    cases = []
+    for path in sorted(FIXTURES.glob("*/site/_truth/*.json")):
+        truth = json.loads(path.read_text("utf-8"))
+        if isinstance(truth, dict) and truth.get("is_article") and truth.get("body"):
+            cases.append(pytest.param(truth, id=f"{path.parts[-4]}:{path.stem}"))
+    return cases
+
+
+FIXTURE_ARTICLES = _fixture_articles()
+
+FRENCH = [
+    # Moroccan French-language news style, with Arabic names in it.
+    "Le roi Mohammed VI a présidé, jeudi au palais royal de Rabat, un conseil des ministres "
+    "consacré au projet de loi de finances pour l'année 2020, a indiqué un communiqué du "
+    "porte-parole du palais royal, Abdelhak El Mrini.",
+    "Le Wydad de Casablanca a annoncé qu'il ne disputerait pas le match retour de la finale "
+    "de la Ligue des champions d'Afrique, après la décision de la CAF de faire rejouer la "
+    "rencontre face à l'Espérance de Tunis sur terrain neutre.",
+    "Les Forces démocratiques syriennes ont accusé les groupes armés soutenus par la Turquie "
+    "d'avoir bombardé plusieurs villages près de Tall Tamr, dans le nord-est de la Syrie.",
+]
+ENGLISH = [
+    "US Secretary of State Mike Pompeo urged members of the global coalition against the "
+    "Islamic State on Thursday to take back foreign fighters held in Syria and to boost "
+    "funding for reconstruction in areas freed from the group.",
+    "Saudi Aramco shares jumped on their debut on the Riyadh stock exchange, valuing the "
+    "state oil giant at more than 1.8 trillion dollars and making it the world's most "
+    "valuable listed company.",
+    "Thousands of Kurds gathered in Qamishli to celebrate Newroz, the Kurdish new year, with "
+    "music, dancing and bonfires, organisers said.",
+]
+
+
+@pytest.mark.parametrize("truth", FIXTURE_ARTICLES)
+def test_fixture_article_bodies_are_arabic(truth):
+    assert detect_language(truth["body"]) == truth["language"] == "ar"
+
+
+@pytest.mark.parametrize("truth", FIXTURE_ARTICLES)
+def test_fixture_titles_alone_are_arabic(truth):
+    assert detect_language(truth["title"]) == "ar"
+
+
+@pytest.mark.parametrize("text", FRENCH)
+def test_french_news_text(text):
+    assert detect_language(text) == "fr"
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_news_text(text):
+    assert detect_language(text) == "en"
+
+
+def test_arabic_with_latin_names_and_numbers_is_still_arabic():
+    text = (
+        'وقال وزير الخارجية الأميركي مايك بومبيو (Mike Pompeo) في تصريح لشبكة "CNN" إن '
+        "بلاده نشرت 500 جندي في شمال شرق سورية لمنع عودة تنظيم داعش (ISIS)."
+    )
+    assert detect_language(text) == "ar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واش نتا مزيان؟ بغيت نمشي للدار البيضاء غدا مع صحابي باش نشوفو الماتش ديال الوداد",
+        "ازيك يا عم عامل ايه النهارده؟ انا مش عارف هعمل ايه في الشغل ده خالص",
+    ],
+)
+def test_dialectal_arabic_is_reported_as_arabic(text):
+    assert detect_language(text) == "ar"
+
+
+def test_persian_is_not_taken_for_arabic():
+    text = (
+        "نیروهای دموکراتیک سوریه روز پنجشنبه اعلام کردند که شبه نظامیان مورد حمایت ترکیه "
+        "روستاها را گلوله باران کردند"
+    )
+    assert detect_language(text) == "fa"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "123 456 789", "— … ؟ !", "Pompeo", "داعش"])
+def test_too_little_text_gives_the_default(text):
+    assert detect_language(text) is None
+    assert detect_language(text, default="ar") == "ar"
+
+
+def test_answer_is_deterministic():
+    text = FRENCH[0]
+    assert {detect_language(text) for _ in range(20)} == {"fr"}
+
+
+def test_only_the_start_of_a_very_long_text_is_read():
+    text = ENGLISH[0] * 40 + FRENCH[0] * 200
+    assert detect_language(text) == "en"
