@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from db.config import Config, ConfigError, load_config
+from db.config import Config, ConfigError, load_config, parse_host_map
 from db.embedded import EmbeddedServerError
 from db.engine import DatabaseUnavailable, check_connection, libpq_url, make_engine
 
@@ -157,6 +157,56 @@ def outlets(state: CliState) -> None:
     for row in [header, *rows]:
         cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, str(row[-1])]))
+
+
+@cli.command("crawl")
+@click.argument("outlet")
+@click.option(
+    "--map-host",
+    "map_hosts",
+    multiple=True,
+    metavar="HOST=ORIGIN",
+    help="Fetch HOST from ORIGIN (repeatable); added to the configured host map.",
+)
+@click.option("--full", is_flag=True, help="Fetch archived articles again to catch every edit.")
+@click.option("--timeout", type=float, default=None, help="Stop the crawl after this many seconds.")
+@click.option("--url", "start_url", default=None, help="Site to crawl, for the generic spider.")
+@pass_state
+@friendly_errors
+def crawl(
+    state: CliState,
+    outlet: str,
+    map_hosts: tuple[str, ...],
+    full: bool,
+    timeout: float | None,
+    start_url: str | None,
+) -> None:
+    """Crawl OUTLET now, in its own process, and record it in crawl_runs.
+
+    Prints one summary line; exits 1 when the crawl failed.
+    """
+    from scheduler.crawl import CrawlLocked, CrawlRequest, UnknownOutlet, run_crawl
+
+    host_map: dict[str, str] = {}
+    for pair in map_hosts:
+        host_map.update(parse_host_map(pair, "--map-host"))
+    state.database_url()
+    request = CrawlRequest(
+        outlet=outlet,
+        host_map=host_map,
+        full=full,
+        timeout=timeout,
+        spider_args={"url": start_url} if start_url else {},
+    )
+    try:
+        result = run_crawl(state.config, request)
+    except (UnknownOutlet, CrawlLocked) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result.summary())
+    if result.status != "succeeded":
+        if result.error_summary:
+            click.echo(result.error_summary, err=True)
+        sys.exit(1)
 
 
 def main() -> None:

@@ -31,3 +31,24 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.hostmap.HostMapDownloadHandler",
+    "https": "crawler.hostmap.HostMapDownloadHandler",
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidationPipeline": 100,
+    "crawler.pipelines.NormalizationPipeline": 200,
+    "crawler.pipelines.DedupePipeline": 300,
+    "crawler.pipelines.StoragePipeline": 400,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 10,
+}
+
+# Akhbar's own settings (override with `scrapy crawl NAME -s KEY=VALUE`).
+AKHBAR_STORE = True  # off: extract only, write nothing (benchmarks, dry runs)
+AKHBAR_STORE_BATCH_SIZE = 100
+AKHBAR_MAX_LISTING_PAGES = 50  # pagination depth per listing: a guard against crawler traps
+AKHBAR_REVISIT_DAYS = 2.0  # articles published this recently are fetched again to catch edits
+AKHBAR_REVISIT_INTERVAL = 3600.0  # ... at most this often (seconds)

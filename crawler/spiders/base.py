@@ -2,27 +2,53 @@
 
 An outlet module subclasses :class:`OutletSpider`, sets ``name`` and ``outlet``
 (an :class:`~crawler.outlet.OutletInfo`), and implements :meth:`parse_article`,
-a pure function of one response.
+a pure function of one response. The base finds article URLs through what the
+outlet offers (robots.txt sitemaps, sitemap indexes, Google News sitemaps,
+RSS/Atom feeds, listing pages with pagination), skips articles already archived
+unless the revisit policy wants them again, and counts every failure by reason
+in the crawl's stats (``akhbar/errors/<reason>``), which end up in ``crawl_runs``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import ClassVar
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
+from crawler import discovery
+from crawler.archive import Archive
+from crawler.dates import parse_iso_datetime, parse_rfc822_datetime
 from crawler.items import ArticleItem
 from crawler.outlet import OutletInfo
+from crawler.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
+_PAGINATION = re.compile(r"(/page/\d+/?$)|([?&]page=\d+)")
+
 
 class OutletSpider(scrapy.Spider):
-    """Base of the outlet spiders."""
+    """Base of the outlet spiders: discovery, incremental crawling, error accounting."""
 
     outlet: ClassVar[OutletInfo]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed_domains = [urlsplit(self.outlet.base_url).hostname or ""]
+        self._article_patterns = [re.compile(p) for p in self.outlet.article_url_patterns]
+        self._listing_paths = [urlsplit(u).path for u in self.outlet.listing_urls]
+        self.known: dict[str, bool] = {}
+        """Archived article URL -> whether the revisit policy wants it fetched again."""
 
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
@@ -30,3 +56,133 @@ class OutletSpider(scrapy.Spider):
         Must do no I/O: tests call it on saved pages.
         """
         raise NotImplementedError
+
+    # Discovery ---------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.known = await maybe_deferred_to_future(deferToThread(self._load_known))
+        base = self.outlet.base_url
+        yield self._request(base.rstrip("/") + "/robots.txt", self.parse_robots)
+        for url in self.outlet.sitemap_urls:
+            yield self._request(url, self.parse_sitemap)
+        for url in self.outlet.feed_urls:
+            yield self._request(url, self.parse_feed)
+        for url in self.outlet.listing_urls:
+            yield self._request(url, self.parse_listing, meta={"listing_depth": 0})
+
+    def _load_known(self) -> dict[str, bool]:
+        archive = Archive.from_settings(self.settings)
+        try:
+            return archive.known_urls(self.name)
+        finally:
+            archive.close()
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        for url in discovery.robots_sitemaps(response.body):
+            yield self._request(url, self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        sitemap = discovery.parse_sitemap(response.body)
+        if sitemap is None:
+            self._count_error("bad_sitemap", response.url)
+            return
+        for entry in sitemap.entries:
+            if sitemap.is_index:
+                yield self._request(entry.url, self.parse_sitemap)
+            else:
+                yield from self.follow_article(entry.url, entry)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        entries = discovery.parse_feed(response.body)
+        if entries is None:
+            self._count_error("bad_feed", response.url)
+            return
+        for entry in entries:
+            yield from self.follow_article(entry.url, entry)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self._count_error("not_html", response.url)
+            return
+        depth = response.meta.get("listing_depth", 0)
+        max_pages = self.settings.getint("AKHBAR_MAX_LISTING_PAGES", 50)
+        for href in response.css("a::attr(href)").getall():
+            url = canonicalize_url(href.strip(), base=response.url)
+            if self.is_article_url(url):
+                yield from self.follow_article(url)
+            elif depth + 1 < max_pages and self.is_listing_page(url):
+                yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
+
+    # What to fetch -----------------------------------------------------------
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.hostname not in self.allowed_domains:
+            return False
+        return any(p.search(parts.path) for p in self._article_patterns)
+
+    def is_listing_page(self, url: str) -> bool:
+        """A further page of one of the outlet's listings (``/latest/page/2/``)."""
+        parts = urlsplit(url)
+        if parts.hostname not in self.allowed_domains or not _PAGINATION.search(url):
+            return False
+        return any(parts.path.startswith(path) for path in self._listing_paths)
+
+    def follow_article(self, url: str, entry: discovery.Entry | None = None) -> Iterator[Request]:
+        url = canonicalize_url(url)
+        if not self.is_article_url(url):
+            return
+        if url in self.known and not self.known[url]:
+            self.crawler.stats.inc_value("akhbar/articles_skipped_known")
+            return
+        yield self._request(url, self._parse_article_page, meta={"hint": entry})
+
+    def _request(self, url: str, callback: Any, meta: dict[str, Any] | None = None) -> Request:
+        return Request(url, callback=callback, errback=self.on_error, meta=meta or {})
+
+    # Article pages -----------------------------------------------------------
+
+    def _parse_article_page(self, response: Response) -> Iterator[ArticleItem]:
+        if not isinstance(response, TextResponse) or not response.body.strip():
+            self._count_error("not_html" if response.body.strip() else "empty_page", response.url)
+            return
+        try:
+            item = self.parse_article(response)
+        except Exception:
+            logger.exception("could not parse %s", response.url)
+            self._count_error("parse_error", response.url)
+            return
+        if item is None:
+            self.crawler.stats.inc_value("akhbar/pages_not_article")
+            logger.info("not an article: %s", response.url)
+            return
+        apply_hint(item, response.meta.get("hint"), self.outlet.timezone)
+        item.fetched_url = response.url
+        yield item
+
+    def on_error(self, failure: Any) -> None:
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        else:
+            reason = failure.type.__name__ if failure.type else "error"
+        self._count_error(reason, request.url)
+        logger.warning("failed %s: %s", request.url, reason)
+
+    def _count_error(self, reason: str, url: str) -> None:
+        self.crawler.stats.inc_value(f"akhbar/errors/{reason}")
+        logger.warning("error %s on %s", reason, url)
+
+
+def apply_hint(item: ArticleItem, hint: discovery.Entry | None, timezone: str) -> None:
+    """Fill a date the page did not give from what the sitemap or feed said."""
+    if hint is None or item.published_at or item.published_date or not hint.published:
+        return
+    parsed = parse_iso_datetime(hint.published) or parse_rfc822_datetime(hint.published)
+    if parsed is None:
+        return
+    if isinstance(parsed, datetime):
+        item.published_at = parsed
+        item.published_date = parsed.astimezone(ZoneInfo(timezone)).date()
+    else:
+        item.published_date = parsed

@@ -1,0 +1,181 @@
+"""Writing the archive: outlets, idempotent article upserts with revisions, known URLs.
+
+Everything is keyed on the canonical URL. A batch is one transaction: rows are
+locked, edited articles have their previous text copied to ``article_revisions``,
+then one ``INSERT ... ON CONFLICT`` writes new and edited rows, and unchanged
+rows only get ``last_seen_at``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, bindparam, cast, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from db.models import Article, ArticleRevision, Outlet
+
+ARTICLE_FIELDS = (
+    "url",
+    "outlet_id",
+    "title",
+    "subtitle",
+    "body",
+    "authors",
+    "section",
+    "tags",
+    "language",
+    "published_at",
+    "published_date",
+    "modified_at",
+    "content_hash",
+    "word_count",
+    "image_url",
+    "dateline",
+)
+
+
+@dataclass
+class StoreResult:
+    """What one batch did, by URL."""
+
+    new: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def upsert_outlet(connection: Connection, outlet: Mapping[str, Any]) -> int:
+    """Insert or refresh an outlet row by ``name``; return its id."""
+    statement = insert(Outlet).values(**outlet)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Outlet.name],
+        set_={key: statement.excluded[key] for key in outlet if key != "name"},
+    ).returning(Outlet.id)
+    return connection.execute(statement).scalar_one()
+
+
+def outlet_id(connection: Connection, name: str) -> int | None:
+    return connection.execute(select(Outlet.id).where(Outlet.name == name)).scalar_one_or_none()
+
+
+def store_articles(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> StoreResult:
+    """Upsert article rows (dicts of :data:`ARTICLE_FIELDS`), keeping earlier versions.
+
+    Runs in the caller's transaction; the caller commits.
+    """
+    rows = list({row["url"]: row for row in rows}.values())  # last one wins within a batch
+    urls = [row["url"] for row in rows]
+    existing = dict(
+        connection.execute(
+            select(Article.url, Article.content_hash).where(Article.url.in_(urls)).with_for_update()
+        ).all()
+    )
+    new = [row for row in rows if row["url"] not in existing]
+    changed = [
+        row
+        for row in rows
+        if row["url"] in existing and existing[row["url"]] != row["content_hash"]
+    ]
+    unchanged = [row["url"] for row in rows if existing.get(row["url"]) == row["content_hash"]]
+
+    if changed:
+        _keep_previous_versions(connection, [row["url"] for row in changed])
+    to_write = new + changed
+    if to_write:
+        statement = insert(Article).values([_article_values(row) for row in to_write])
+        statement = statement.on_conflict_do_update(
+            index_elements=[Article.url],
+            set_={
+                **{f: statement.excluded[f] for f in ARTICLE_FIELDS if f != "url"},
+                "last_seen_at": func.now(),
+            },
+        )
+        connection.execute(statement)
+    if unchanged:
+        connection.execute(
+            update(Article).where(Article.url.in_(unchanged)).values(last_seen_at=func.now())
+        )
+    return StoreResult(
+        new=[row["url"] for row in new],
+        updated=[row["url"] for row in changed],
+        unchanged=unchanged,
+    )
+
+
+def _article_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: row.get(field) for field in ARTICLE_FIELDS}
+
+
+def _keep_previous_versions(connection: Connection, urls: list[str]) -> None:
+    """Copy the stored version of each article to ``article_revisions``."""
+    version_since = (
+        select(func.max(ArticleRevision.superseded_at))
+        .where(ArticleRevision.article_id == Article.id)
+        .scalar_subquery()
+    )
+    connection.execute(
+        insert(ArticleRevision).from_select(
+            [
+                "article_id",
+                "title",
+                "subtitle",
+                "body",
+                "content_hash",
+                "modified_at",
+                "first_seen_at",
+            ],
+            select(
+                Article.id,
+                Article.title,
+                Article.subtitle,
+                Article.body,
+                Article.content_hash,
+                Article.modified_at,
+                func.coalesce(version_since, Article.first_seen_at),
+            ).where(Article.url.in_(urls)),
+        )
+    )
+
+
+def known_urls(
+    connection: Connection,
+    outlet_name: str,
+    revisit_days: float,
+    revisit_interval: dt.timedelta,
+) -> dict[str, bool]:
+    """URLs archived for an outlet -> whether the revisit policy wants them fetched again.
+
+    Recent articles (published, or first seen when the date is unknown, within
+    ``revisit_days``) are revisited when last seen longer than ``revisit_interval``
+    ago, to catch edits; older ones are not fetched again.
+    """
+    recent_since = func.now() - text("make_interval(secs => :window)").bindparams(
+        bindparam("window", revisit_days * 86400.0)
+    )
+    due_before = func.now() - bindparam("interval", revisit_interval)
+    published = func.coalesce(
+        Article.published_at,
+        cast(Article.published_date, DateTime(timezone=True)),
+        Article.first_seen_at,
+    )
+    statement = (
+        select(Article.url, (published >= recent_since) & (Article.last_seen_at <= due_before))
+        .join(Outlet, Outlet.id == Article.outlet_id)
+        .where(Outlet.name == outlet_name)
+    )
+    return {url: bool(revisit) for url, revisit in connection.execute(statement)}
+
+
+def copies_of(connection: Connection, url: str) -> list[str]:
+    """URLs of other articles with the same text (word-for-word copies, e.g. wire stories)."""
+    article = select(Article.id, Article.content_hash).where(Article.url == url).subquery()
+    statement = (
+        select(Article.url)
+        .join(article, Article.content_hash == article.c.content_hash)
+        .where(Article.id != article.c.id)
+        .order_by(Article.url)
+    )
+    return list(connection.execute(statement).scalars())
