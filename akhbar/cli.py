@@ -4,49 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
-from db.config import Config, ConfigError, load_config, parse_host_map
-from db.embedded import EmbeddedServerError
-from db.engine import DatabaseUnavailable, check_connection, libpq_url, make_engine
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class CliState:
-    """What every command needs: the configuration, and the database URL on demand."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._url: str | None = None
-
-    def database_url(self) -> str:
-        """The libpq URL in effect, checked to be reachable."""
-        if self._url is None:
-            url = libpq_url(self.config)
-            check_connection(url)
-            self._url = url
-        return self._url
-
-
-def friendly_errors(func: F) -> F:
-    """Turn the errors a user can fix into one line on stderr and exit status 1."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (ConfigError, DatabaseUnavailable, EmbeddedServerError) as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-pass_state = click.make_pass_decorator(CliState)
+from akhbar.context import CliState, friendly_errors, pass_state
+from db.config import ConfigError, load_config, parse_host_map
+from db.engine import make_engine
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,7 +148,8 @@ def crawl(
 
     Prints one summary line; exits 1 when the crawl failed.
     """
-    from scheduler.crawl import CrawlLocked, CrawlRequest, UnknownOutlet, run_crawl
+    from crawler.registry import UnknownOutlet
+    from scheduler.crawl import CrawlLocked, CrawlRequest, run_crawl
 
     host_map: dict[str, str] = {}
     for pair in map_hosts:
@@ -196,7 +160,7 @@ def crawl(
         host_map=host_map,
         full=full,
         timeout=timeout,
-        spider_args={"url": start_url} if start_url else {},
+        url=start_url,
     )
     try:
         result = run_crawl(state.config, request)
@@ -211,3 +175,10 @@ def crawl(
 
 def main() -> None:
     cli(prog_name="akhbar")
+
+
+def _register_commands() -> None:
+    """Add the commands that live in modules of their own (one line each)."""
+
+
+_register_commands()

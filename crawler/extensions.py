@@ -74,14 +74,16 @@ class CrawlRunRecorder:
     async def spider_opened(self, spider: Spider) -> None:
         await maybe_deferred_to_future(deferToThread(self._open, spider))
         if self.owns_run and self.run_id is None:
-            logger.error("another crawl of %s is running; not starting a second one", spider.name)
+            logger.error(
+                "another crawl of %s is running; not starting a second one", spider.outlet_name
+            )
             await self.crawler.engine.close_spider_async(reason="locked")
 
     def _open(self, spider: Spider) -> None:
         self.archive = Archive.from_settings(self.crawler.settings)
         if not self.owns_run:
             return
-        self.outlet_id = self.archive.register_outlet(spider.name, spider.outlet)
+        self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
         self.lock_connection = self.archive.engine.connect()
         if runs.try_lock_outlet(self.lock_connection, self.outlet_id):
             self.run_id = runs.start_run(

@@ -121,7 +121,7 @@ class StoragePipeline:
 
     def _open(self, spider: Spider) -> None:
         self.archive = Archive.from_settings(self.crawler.settings)
-        self.outlet_id = self.archive.register_outlet(spider.name, spider.outlet)
+        self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
 
     async def process_item(self, item: Any) -> Any:
         self.batch.append(self.row(item))

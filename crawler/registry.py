@@ -1,11 +1,32 @@
-"""The outlets Akhbar knows: every outlet spider found in ``crawler.spiders``."""
+"""The outlets Akhbar knows: every outlet spider in ``crawler.spiders``, plus the sites
+the configuration sends to the generic spider."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from crawler.outlet import OutletInfo
 from crawler.spiders.base import OutletSpider
+from db.config import Config
+
+GENERIC = "generic"
+
+
+class UnknownOutlet(Exception):
+    """No spider or configured site has that name."""
+
+
+@dataclass(frozen=True)
+class CrawlTarget:
+    """What ``scrapy crawl`` runs for an outlet name."""
+
+    spider: str
+    outlet_name: str
+    outlet: OutletInfo
+    spider_args: dict[str, str] = field(default_factory=dict)
 
 
 def project_settings() -> Settings:
@@ -23,3 +44,42 @@ def outlet_spiders() -> dict[str, type[OutletSpider]]:
         if issubclass(cls, OutletSpider) and getattr(cls, "outlet", None) is not None:
             found[name] = cls
     return found
+
+
+def configured_sites(config: Config) -> dict[str, CrawlTarget]:
+    """``[outlets.NAME]`` entries with a ``url`` and no spider of their own."""
+    spiders = outlet_spiders()
+    return {
+        name: generic_target(settings.url, name, settings.title, settings.language)
+        for name, settings in config.outlets.items()
+        if settings.url and name not in spiders
+    }
+
+
+def generic_target(
+    url: str, outlet_name: str | None = None, title: str | None = None, language: str | None = None
+) -> CrawlTarget:
+    from crawler.spiders.generic import GenericSpider
+
+    name = outlet_name or GenericSpider.outlet_name_for(url)
+    args = {"url": url, "outlet_name": name}
+    if title:
+        args["title"] = title
+    if language:
+        args["language"] = language
+    return CrawlTarget(GENERIC, name, GenericSpider.outlet_for(url, title, language), args)
+
+
+def resolve(name: str, config: Config, url: str | None = None) -> CrawlTarget:
+    """The crawl to run for ``akhbar crawl NAME [--url URL]``."""
+    if name == GENERIC:
+        if not url:
+            raise UnknownOutlet("the generic spider needs --url https://site/")
+        return generic_target(url)
+    spiders = outlet_spiders()
+    if name in spiders:
+        return CrawlTarget(name, name, spiders[name].outlet)
+    sites = configured_sites(config)
+    if name in sites:
+        return sites[name]
+    raise UnknownOutlet(f"no spider or configured site named {name!r}; see `akhbar outlets`")

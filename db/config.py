@@ -31,6 +31,10 @@ class OutletSettings:
 
     schedule: str | None = None
     enabled: bool = True
+    url: str | None = None
+    """Start URL of a site crawled by the generic spider (an outlet with no spider module)."""
+    title: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Config:
 
 
 _TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets"}
-_OUTLET_KEYS = {"schedule": str, "enabled": bool}
+_OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
 
 def load_config(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from crawler.archive import Archive
 from crawler.extensions import crawl_status
-from crawler.registry import outlet_spiders
+from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config
 from db.engine import libpq_url, make_engine
@@ -28,10 +28,6 @@ logger = logging.getLogger(__name__)
 
 LOG_TAIL_LINES = 40
 STOP_GRACE_SECONDS = 30.0
-
-
-class UnknownOutlet(Exception):
-    """No spider has that name."""
 
 
 class CrawlLocked(Exception):
@@ -43,6 +39,7 @@ class CrawlRequest:
     """What to crawl and how."""
 
     outlet: str
+    """Outlet name: a spider's, or a configured generic site's."""
     trigger: str = "manual"
     host_map: dict[str, str] = field(default_factory=dict)
     """Added to the configured host map."""
@@ -52,8 +49,8 @@ class CrawlRequest:
     """Fetch archived articles again (catch every edit), not only new ones."""
     settings: dict[str, str] = field(default_factory=dict)
     """Extra Scrapy settings (``-s KEY=VALUE``)."""
-    spider_args: dict[str, str] = field(default_factory=dict)
-    """Spider arguments (``-a KEY=VALUE``)."""
+    url: str | None = None
+    """Start URL for the generic spider."""
 
 
 @dataclass
@@ -77,14 +74,14 @@ class CrawlResult:
         )
 
 
-def crawl_command(request: CrawlRequest, run_id: int) -> list[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", request.outlet]
+def crawl_command(request: CrawlRequest, target: CrawlTarget, run_id: int) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", target.spider]
     settings = {"AKHBAR_CRAWL_RUN_ID": str(run_id), **request.settings}
     if request.full:
         settings.update(AKHBAR_REVISIT_DAYS="1e9", AKHBAR_REVISIT_INTERVAL="0")
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
-    for key, value in request.spider_args.items():
+    for key, value in target.spider_args.items():
         command += ["-a", f"{key}={value}"]
     return command
 
@@ -105,22 +102,20 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
 
     Raises :class:`UnknownOutlet` or :class:`CrawlLocked` without starting anything.
     """
-    spiders = outlet_spiders()
-    if request.outlet not in spiders:
-        raise UnknownOutlet(f"no spider named {request.outlet!r}; see `akhbar outlets`")
+    target = resolve(request.outlet, config, request.url)
     database_url = libpq_url(config)
     archive = Archive(make_engine(database_url, pool_size=1))
     try:
-        outlet_id = archive.register_outlet(request.outlet, spiders[request.outlet].outlet)
+        outlet_id = archive.register_outlet(target.outlet_name, target.outlet)
         with archive.engine.connect() as lock:
             if not runs.try_lock_outlet(lock, outlet_id):
-                raise CrawlLocked(f"another crawl of {request.outlet} is running")
+                raise CrawlLocked(f"another crawl of {target.outlet_name} is running")
             run_id = runs.start_run(lock, outlet_id, request.trigger, os.getpid())
             lock.commit()
             logger.info("crawl %s of %s started", run_id, request.outlet)
             started = time.monotonic()
             status, log_tail = _run_process(
-                crawl_command(request, run_id),
+                crawl_command(request, target, run_id),
                 crawl_environment(config, request, database_url),
                 request.timeout,
             )
@@ -144,7 +139,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
         archive.close()
     result = CrawlResult(
         run_id=run_id,
-        outlet=request.outlet,
+        outlet=target.outlet_name,
         status=row["status"],
         pages_crawled=row["pages_crawled"],
         articles_new=row["articles_new"],

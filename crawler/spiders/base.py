@@ -42,6 +42,12 @@ class OutletSpider(scrapy.Spider):
 
     outlet: ClassVar[OutletInfo]
 
+    @property
+    def outlet_name(self) -> str:
+        """Name of the outlet in the archive (``outlets.name``): the spider's name, except
+        for the generic spider, which crawls many sites."""
+        return self.name
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_domains = [urlsplit(self.outlet.base_url).hostname or ""]
@@ -73,7 +79,7 @@ class OutletSpider(scrapy.Spider):
     def _load_known(self) -> dict[str, bool]:
         archive = Archive.from_settings(self.settings)
         try:
-            return archive.known_urls(self.name)
+            return archive.known_urls(self.outlet_name)
         finally:
             archive.close()
 
