@@ -50,5 +50,6 @@ EXTENSIONS = {
 AKHBAR_STORE = True  # off: extract only, write nothing (benchmarks, dry runs)
 AKHBAR_STORE_BATCH_SIZE = 100
 AKHBAR_MAX_LISTING_PAGES = 50  # pagination depth per listing: a guard against crawler traps
+AKHBAR_REFETCH_ARCHIVED = False  # on: fetch every article again (akhbar crawl --full)
 AKHBAR_REVISIT_DAYS = 2.0  # articles published this recently are fetched again to catch edits
 AKHBAR_REVISIT_INTERVAL = 3600.0  # ... at most this often (seconds)

@@ -78,7 +78,7 @@ def crawl_command(request: CrawlRequest, target: CrawlTarget, run_id: int) -> li
     command = [sys.executable, "-m", "scrapy", "crawl", target.spider]
     settings = {"AKHBAR_CRAWL_RUN_ID": str(run_id), **request.settings}
     if request.full:
-        settings.update(AKHBAR_REVISIT_DAYS="1e9", AKHBAR_REVISIT_INTERVAL="0")
+        settings["AKHBAR_REFETCH_ARCHIVED"] = "True"
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     for key, value in target.spider_args.items():
