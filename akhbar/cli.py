@@ -179,6 +179,8 @@ def main() -> None:
 
 def _register_commands() -> None:
     """Add the commands that live in modules of their own (one line each)."""
+    cli.add_command(__import__("akhbar.demo", fromlist=["demo"]).demo)
+    __import__("akhbar.cli_search", fromlist=["register"]).register(cli)
 
 
 _register_commands()

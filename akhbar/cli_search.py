@@ -1,0 +1,141 @@
+"""``akhbar search``, ``akhbar import``, ``akhbar serve``: faces over db.search and db.importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+
+from akhbar.context import CliState, friendly_errors, pass_state
+from db.engine import make_engine
+
+
+def _date(value: str | None, name: str) -> dt.datetime | dt.date | None:
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO 8601 date: {value!r}", param_hint=name) from exc
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--outlet", default=None, help="Only this outlet (its name, e.g. hawarnews).")
+@click.option("--lang", default=None, help="Only articles in this language (ISO 639-1).")
+@click.option("--since", default=None, help="Published on or after (YYYY-MM-DD or ISO time).")
+@click.option("--until", default=None, help="Published before (a date includes that day).")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(0, 10_000), default=0, show_default=True)
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@pass_state
+@friendly_errors
+def search_command(
+    state: CliState,
+    query: str,
+    outlet: str | None,
+    lang: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    offset: int,
+    sort: str,
+    as_json: bool,
+) -> None:
+    """Search the archive: words, "quoted phrases", OR, -exclude (Arabic-aware)."""
+    from db.search import search
+
+    engine = make_engine(state.database_url())
+    try:
+        with engine.begin() as connection:
+            result = search(
+                connection,
+                query,
+                outlet=outlet,
+                lang=lang,
+                since=_date(since, "--since"),
+                until=_date(until, "--until"),
+                limit=limit,
+                offset=offset,
+                sort=sort,  # type: ignore[arg-type]
+            )
+    finally:
+        engine.dispose()
+    if as_json:
+        for hit in result.hits:
+            click.echo(json.dumps(hit.as_json(), ensure_ascii=False))
+        return
+    counts = ", ".join(f"{name} {n}" for name, n in result.outlet_counts.items())
+    click.echo(f"{result.total} articles" + (f" ({counts})" if counts else ""), err=True)
+    for number, hit in enumerate(result.hits, offset + 1):
+        when = hit.published_at.date().isoformat() if hit.published_at else "????-??-??"
+        click.echo(f"{number}. {hit.title}")
+        click.echo(f"   {when}  {hit.outlet}  {hit.url}")
+        snippet = "".join(
+            click.style(part, bold=True) if matched else part for part, matched in hit.snippet_parts
+        )
+        if snippet:
+            click.echo(f"   {snippet}")
+
+
+@click.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "news-please"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: url, outlet, title, body, published, language, ...; news-please: its JSON.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True)
+@pass_state
+@friendly_errors
+def import_command(state: CliState, file: click.utils.LazyFile, fmt: str, batch_size: int) -> None:
+    """Load articles from FILE (JSON Lines; - for stdin), upserting by URL."""
+    from db.importer import import_file
+
+    show = sys.stderr.isatty()
+
+    def progress(summary: object) -> None:
+        if show:
+            click.echo(f"\r{summary.lines} lines read", nl=False, err=True)  # type: ignore[attr-defined]
+
+    engine = make_engine(state.database_url())
+    try:
+        summary = import_file(engine, file, fmt, batch_size=batch_size, progress=progress)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+    if show:
+        click.echo("", err=True)
+    for number, reason in summary.errors:
+        click.echo(f"line {number}: {reason} (skipped)", err=True)
+    click.echo(summary.summary())
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@pass_state
+@friendly_errors
+def serve_command(state: CliState, host: str, port: int) -> None:
+    """Serve the search page and the JSON API (/api/search, /docs)."""
+    import uvicorn
+
+    from akhbar.web import create_app
+
+    uvicorn.run(create_app(state.database_url()), host=host, port=port, log_level="info")
+
+
+def register(cli: click.Group) -> None:
+    """Add the search commands to the ``akhbar`` group."""
+    cli.add_command(search_command)
+    cli.add_command(import_command)
+    cli.add_command(serve_command)

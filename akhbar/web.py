@@ -1,0 +1,200 @@
+"""The search web app: a JSON API (``/api/search``, OpenAPI at ``/docs``) and a search page.
+
+Everything that came from a crawled page is untrusted: the page is rendered by
+Jinja2 with autoescaping on, and the only markup in a snippet is the ``<mark>``
+that :mod:`db.search` puts around already-escaped words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from db.engine import make_engine
+from db.search import MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchResult, search
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent / "web"
+ARABIC_SCRIPT = range(0x0600, 0x0700)
+
+
+class Hit(BaseModel):
+    """One article found."""
+
+    url: str
+    outlet: str
+    title: str
+    published_at: dt.datetime | None
+    snippet: str
+    rank: float
+
+
+class SearchResponse(BaseModel):
+    """A page of results with the total and counts per outlet."""
+
+    query: str
+    total: int
+    limit: int
+    offset: int
+    outlet_counts: dict[str, int]
+    results: list[Hit]
+
+
+Q = Annotated[str, Query(max_length=MAX_QUERY_CHARS * 10, description="Web-style query.")]
+Outlet = Annotated[str | None, Query(max_length=200)]
+Lang = Annotated[str | None, Query(max_length=20)]
+Since = Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")]
+Until = Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+Sort = Annotated[Literal["relevance", "date"], Query()]
+
+
+def is_rtl(value: str) -> bool:
+    """Whether a text is mostly Arabic script (for dir=rtl)."""
+    letters = [ch for ch in value if ch.isalpha()]
+    return bool(letters) and sum(ord(ch) in ARABIC_SCRIPT for ch in letters) * 2 >= len(letters)
+
+
+def create_app(database_url: str | None = None, engine: Engine | None = None) -> FastAPI:
+    """The app on ``engine`` (or a new engine on ``database_url``)."""
+    if engine is None:
+        if database_url is None:
+            raise ValueError("create_app needs a database_url or an engine")
+        engine = make_engine(database_url)
+    app = FastAPI(title="Akhbar", summary="Search an Arabic-first news archive.", version="1")
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.autoescape = True  # also for templates not ending in .html
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+
+    def run(q: str, **kwargs: Any) -> SearchResult:
+        try:
+            with engine.begin() as connection:
+                return search(connection, q, **kwargs)
+        except DBAPIError:
+            # A timeout or an unexpected server error must not become a 500 page
+            # that shows internals; log it and answer with no results.
+            logger.exception("search failed for %r", q[:200])
+            return SearchResult(
+                q, None, 0, [], {}, kwargs.get("limit", 10), kwargs.get("offset", 0)
+            )
+
+    @app.get("/api/search", response_model=SearchResponse, tags=["search"])
+    def api_search(
+        q: Q = "",
+        outlet: Outlet = None,
+        lang: Lang = None,
+        since: Since = None,
+        until: Until = None,
+        limit: Limit = 10,
+        offset: Offset = 0,
+        sort: Sort = "relevance",
+    ) -> SearchResponse:
+        """Search the archive. Syntax: words, "quoted phrases", OR, -exclude."""
+        result = run(
+            q,
+            outlet=outlet,
+            lang=lang,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+        )
+        return SearchResponse(
+            query=q,
+            total=result.total,
+            limit=result.limit,
+            offset=result.offset,
+            outlet_counts=result.outlet_counts,
+            results=[Hit(**hit.as_json()) for hit in result.hits],
+        )
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page(
+        request: Request,
+        q: Q = "",
+        outlet: Outlet = None,
+        lang: Lang = None,
+        since: Since = None,
+        until: Until = None,
+        limit: Limit = 10,
+        offset: Offset = 0,
+        sort: Sort = "relevance",
+    ) -> HTMLResponse:
+        result = (
+            run(
+                q,
+                outlet=outlet,
+                lang=lang,
+                since=since,
+                until=until,
+                limit=limit,
+                offset=offset,
+                sort=sort,
+            )
+            if q.strip()
+            else None
+        )
+        params = {
+            k: v
+            for k, v in {
+                "q": q,
+                "outlet": outlet,
+                "lang": lang,
+                "since": since,
+                "until": until,
+                "sort": sort,
+                "limit": limit,
+            }.items()
+            if v
+        }
+
+        def link(**changes: Any) -> str:
+            merged = {**params, **changes}
+            return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+        pages = math.ceil(result.total / limit) if result else 0
+        return templates.TemplateResponse(
+            request,
+            "search.html",
+            {
+                "q": q,
+                "outlet": outlet or "",
+                "lang": lang or "",
+                "since": since.isoformat() if since else "",
+                "until": until.isoformat() if until else "",
+                "sort": sort,
+                "result": result,
+                "page": offset // limit + 1,
+                "pages": pages,
+                "limit": limit,
+                "offset": offset,
+                "link": link,
+                "rtl": is_rtl(q) or not q,
+                "is_rtl": is_rtl,
+                # db.search escapes every piece and adds only <mark>: safe to insert.
+                "marked": lambda html_: Markup(html_),
+            },
+        )
+
+    @app.exception_handler(DBAPIError)
+    def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        logger.exception("database error on %s", request.url.path)
+        return JSONResponse({"detail": "the archive is unavailable"}, status_code=503)
+
+    return app
