@@ -63,12 +63,16 @@ def _child_text(element: etree._Element, *path: str) -> str | None:
     return text or None
 
 
-def parse_sitemap(body: bytes) -> Sitemap | None:
-    """Parse a sitemap or sitemap index; None when ``body`` is neither."""
+def _xml_root(body: bytes) -> etree._Element | None:
     try:
-        root = etree.fromstring(body, _parser())
+        return etree.fromstring(body, _parser())
     except etree.XMLSyntaxError:
         return None
+
+
+def parse_sitemap(body: bytes) -> Sitemap | None:
+    """Parse a sitemap or sitemap index; None when ``body`` is neither."""
+    root = _xml_root(body)
     if root is None:
         return None
     kind = _local(root.tag)
@@ -95,10 +99,7 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
 
 def parse_feed(body: bytes) -> list[Entry] | None:
     """Items of an RSS 2.0 or Atom feed; None when ``body`` is not a feed."""
-    try:
-        root = etree.fromstring(body, _parser())
-    except etree.XMLSyntaxError:
-        return None
+    root = _xml_root(body)
     if root is None:
         return None
     kind = _local(root.tag)
