@@ -14,7 +14,8 @@ pytestmark = pytest.mark.db
 
 def akhbar(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {
-        "PATH": "/usr/bin:/bin",
+        # sbin too: as root, pgserver creates its own system user with useradd.
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
         "HOME": str(data_dir),
         "AKHBAR_DATA_DIR": str(data_dir),
     }
