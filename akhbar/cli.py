@@ -181,6 +181,7 @@ def _register_commands() -> None:
     """Add the commands that live in modules of their own (one line each)."""
     cli.add_command(__import__("akhbar.demo", fromlist=["demo"]).demo)
     __import__("akhbar.cli_search", fromlist=["register"]).register(cli)
+    import akhbar.cli_scheduler  # noqa: F401  (run, runs, status register themselves)
 
 
 _register_commands()

@@ -38,6 +38,29 @@ class OutletSettings:
 
 
 @dataclass(frozen=True)
+class SchedulerSettings:
+    """The daemon's settings, from ``[scheduler]`` (seconds unless said otherwise)."""
+
+    crawl_timeout: float = 3600.0
+    """A crawl still running after this long is stopped and recorded ``timed_out``."""
+    stop_grace: float = 30.0
+    """On SIGTERM/SIGINT, how long running crawls may go on before they are stopped."""
+    kill_grace: float = 30.0
+    """After SIGTERM to a crawl process, how long it may take to close before SIGKILL."""
+    jitter: float = 30.0
+    """Up to this much random delay is added to each run (at most a tenth of an interval)."""
+    misfire_grace_time: int = 3600
+    """A run this late (daemon down, pool busy) still happens, once; later, it is skipped."""
+    leader_poll: float = 5.0
+    """How often a standby tries to take the lead, and the leader checks it still has it."""
+    max_crawls: int = 4
+    """Crawls of different outlets that may run at the same time."""
+    scrapy_settings: dict[str, str] = field(default_factory=dict)
+    """Extra Scrapy settings for scheduled crawls (``-s KEY=VALUE``), from
+    ``[scheduler.scrapy_settings]``."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings in effect for one process."""
 
@@ -51,6 +74,7 @@ class Config:
     """Production host -> origin that answers for it (``curl --connect-to`` style)."""
 
     outlets: dict[str, OutletSettings] = field(default_factory=dict)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     source: Path | None = None
     """The TOML file read, if any."""
 
@@ -58,7 +82,7 @@ class Config:
         return self.outlets.get(name, OutletSettings())
 
 
-_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets"}
+_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets", "scheduler"}
 _OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
 
@@ -96,6 +120,7 @@ def load_config(
         data_dir=data_dir,
         host_map=host_map,
         outlets=_outlets_from_table(raw.get("outlets", {}), where),
+        scheduler=_scheduler_from_table(raw.get("scheduler", {}), where),
         source=Path(file_path) if file_path else None,
     )
 
@@ -163,3 +188,54 @@ def _outlets_from_table(table: Any, where: str) -> dict[str, OutletSettings]:
                 )
         outlets[name] = OutletSettings(**settings)
     return outlets
+
+
+# [scheduler] key -> (type, smallest allowed value); durations are seconds.
+_SCHEDULER_NUMBERS: dict[str, tuple[type, float]] = {
+    "crawl_timeout": (float, 1.0),
+    "stop_grace": (float, 0.0),
+    "kill_grace": (float, 0.0),
+    "jitter": (float, 0.0),
+    "misfire_grace_time": (int, 1),
+    "leader_poll": (float, 0.1),
+    "max_crawls": (int, 1),
+}
+
+
+def _scheduler_from_table(table: Any, where: str) -> SchedulerSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [scheduler] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "scrapy_settings":
+            values[key] = _scrapy_settings_from_table(value, where)
+            continue
+        spec = _SCHEDULER_NUMBERS.get(key)
+        if spec is None:
+            raise ConfigError(f"{where}: unknown key 'scheduler.{key}'")
+        expected, minimum = spec
+        # bool is an int subclass in Python; `true` is never a number of seconds.
+        allowed = (int,) if expected is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            name = "an integer" if expected is int else "a number of seconds"
+            raise ConfigError(
+                f"{where}: scheduler.{key} must be {name}, not {type(value).__name__}"
+            )
+        if value < minimum:
+            raise ConfigError(f"{where}: scheduler.{key} must be at least {minimum}, not {value}")
+        values[key] = expected(value)
+    return SchedulerSettings(**values)
+
+
+def _scrapy_settings_from_table(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [scheduler.scrapy_settings] must be a table of NAME = value")
+    settings: dict[str, str] = {}
+    for key, value in table.items():
+        if not isinstance(value, str | int | float | bool):
+            raise ConfigError(
+                f"{where}: scheduler.scrapy_settings.{key} must be a string, number or bool, "
+                f"not {type(value).__name__}"
+            )
+        settings[key] = str(value)  # Scrapy parses -s values itself ("False", "2.5")
+    return settings

@@ -9,6 +9,7 @@ again.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -28,8 +29,14 @@ def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
 
     The database is created on first use.
     """
-    import pgserver  # imported here: it is only needed when no server is configured
+    with warnings.catch_warnings():
+        # pgserver asks platformdirs for a runtime dir at import; without XDG_RUNTIME_DIR
+        # (services, containers, root shells) the /tmp fallback is fine and the warning noise.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pgserver  # imported here: it is only needed when no server is configured
 
+    # Its INFO lines ("exiting ... remaining pids") would end every command's output.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     pgdata = data_dir / "pgdata"
     pgdata.mkdir(parents=True, exist_ok=True)
     try:

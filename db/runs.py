@@ -36,6 +36,45 @@ def try_lock_outlet(connection: Connection, outlet_id: int) -> bool:
     )
 
 
+def holds_outlet_lock(connection: Connection, outlet_id: int) -> bool:
+    """Whether this connection's session (still) holds the outlet's crawl lock.
+
+    False after the server restarted or the connection was replaced, even if the
+    connection itself works again.
+    """
+    return bool(
+        connection.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                " AND pid = pg_backend_pid() AND granted AND classid = :cls"
+                " AND objid = :key AND objsubid = 2)"
+            ),
+            {"cls": CRAWL_LOCK_CLASS, "key": outlet_id},
+        ).scalar_one()
+    )
+
+
+def close_stale_runs(connection: Connection, outlet_id: int) -> int:
+    """Mark the outlet's ``running`` rows ``interrupted``; return how many there were.
+
+    Call it holding the outlet's lock: then no crawl of the outlet is running, and
+    such rows are left by a process that died (killed, host lost) before it could
+    finish them. ``finished_at`` becomes now, when the death was noticed.
+    """
+    result = connection.execute(
+        update(CrawlRun)
+        .where(CrawlRun.outlet_id == outlet_id, CrawlRun.status == "running")
+        .values(
+            status="interrupted",
+            finished_at=func.now(),
+            error_summary=func.coalesce(
+                CrawlRun.error_summary, "the process running the crawl died"
+            ),
+        )
+    )
+    return result.rowcount or 0
+
+
 def unlock_outlet(connection: Connection, outlet_id: int) -> None:
     connection.execute(
         text("SELECT pg_advisory_unlock(:cls, :key)"), {"cls": CRAWL_LOCK_CLASS, "key": outlet_id}
@@ -79,3 +118,29 @@ def get_run(connection: Connection, run_id: int) -> dict[str, Any] | None:
         .where(CrawlRun.id == run_id)
     ).first()
     return dict(row._mapping) if row else None
+
+
+def list_runs(
+    connection: Connection, outlet: str | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The latest runs, newest first, with the outlet's name as ``outlet``."""
+    statement = (
+        select(CrawlRun.__table__, Outlet.name.label("outlet"))
+        .join(Outlet, Outlet.id == CrawlRun.outlet_id)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(limit)
+    )
+    if outlet is not None:
+        statement = statement.where(Outlet.name == outlet)
+    return [dict(row._mapping) for row in connection.execute(statement)]
+
+
+def last_runs(connection: Connection) -> dict[str, dict[str, Any]]:
+    """Outlet name -> its latest run, for every outlet that has one."""
+    statement = (
+        select(CrawlRun.__table__, Outlet.name.label("outlet"))
+        .join(Outlet, Outlet.id == CrawlRun.outlet_id)
+        .distinct(CrawlRun.outlet_id)
+        .order_by(CrawlRun.outlet_id, CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    )
+    return {row.outlet: dict(row._mapping) for row in connection.execute(statement)}

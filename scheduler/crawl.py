@@ -3,6 +3,12 @@
 Twisted's reactor cannot restart, so every crawl is a fresh process. The parent
 takes the outlet's advisory lock, creates the ``crawl_runs`` row, runs the crawl
 with a time limit, and records how it ended; the child writes its counts.
+
+A crawl can be asked to stop (:class:`CrawlStop`, the daemon's graceful stop):
+the child gets SIGTERM, Scrapy closes cleanly and writes its counts, and the run
+is recorded ``interrupted``. The child runs in a process group of its own, so a
+Ctrl-C at the terminal reaches the parent only and the parent decides; and it is
+stopped by the kernel if the parent dies (:mod:`scheduler.child`).
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.archive import Archive
@@ -28,10 +36,41 @@ logger = logging.getLogger(__name__)
 
 LOG_TAIL_LINES = 40
 STOP_GRACE_SECONDS = 30.0
+POLL_SECONDS = 0.2
+"""How often the parent looks at its child, its time limit and stop requests."""
+LOCK_CHECK_SECONDS = 5.0
+"""How often the parent checks that it still holds the outlet's lock."""
 
 
 class CrawlLocked(Exception):
     """Another crawl of the outlet holds its lock."""
+
+
+class CrawlStop:
+    """Asks running crawls to stop, from another thread (the daemon's main thread).
+
+    :meth:`request` sends SIGTERM to the crawl process and gives it its grace to
+    close; :meth:`force` (a second signal to the daemon) kills it at once.
+    """
+
+    def __init__(self) -> None:
+        self._requested = threading.Event()
+        self._forced = threading.Event()
+
+    def request(self) -> None:
+        self._requested.set()
+
+    def force(self) -> None:
+        self._forced.set()
+        self._requested.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._requested.is_set()
+
+    @property
+    def forced(self) -> bool:
+        return self._forced.is_set()
 
 
 @dataclass
@@ -51,6 +90,10 @@ class CrawlRequest:
     """Extra Scrapy settings (``-s KEY=VALUE``)."""
     url: str | None = None
     """Start URL for the generic spider."""
+    stop: CrawlStop | None = None
+    """Set it to stop the crawl before its end; the run is recorded ``interrupted``."""
+    kill_grace: float = STOP_GRACE_SECONDS
+    """Seconds the crawl process has to close after SIGTERM before it is killed."""
 
 
 @dataclass
@@ -101,6 +144,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
     """Run one crawl to its end and return what ``crawl_runs`` recorded.
 
     Raises :class:`UnknownOutlet` or :class:`CrawlLocked` without starting anything.
+    A KeyboardInterrupt stops the crawl, records it ``interrupted``, and is raised again.
     """
     target = resolve(request.outlet, config, request.url)
     database_url = libpq_url(config)
@@ -109,16 +153,35 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
         outlet_id = archive.register_outlet(target.outlet_name, target.outlet)
         with archive.engine.connect() as lock:
             if not runs.try_lock_outlet(lock, outlet_id):
+                lock.commit()
                 raise CrawlLocked(f"another crawl of {target.outlet_name} is running")
+            # Holding the lock, any `running` row of the outlet was left by a dead process.
+            stale = runs.close_stale_runs(lock, outlet_id)
+            lock.commit()
+            if stale:
+                logger.warning(
+                    "%s: %d earlier run(s) left running by a dead process recorded interrupted",
+                    target.outlet_name,
+                    stale,
+                )
             run_id = runs.start_run(lock, outlet_id, request.trigger, os.getpid())
             lock.commit()
             logger.info("crawl %s of %s started", run_id, request.outlet)
             started = time.monotonic()
-            status, log_tail = _run_process(
+
+            def still_locked() -> bool:
+                try:
+                    return runs.holds_outlet_lock(lock, outlet_id)
+                finally:
+                    lock.rollback()  # never sit idle in a transaction for a whole crawl
+
+            outcome = _run_process(
                 crawl_command(request, target, run_id),
                 crawl_environment(config, request, database_url),
-                request.timeout,
+                request,
+                still_locked,
             )
+            status = outcome.status
             row = runs.get_run(lock, run_id) or {}
             if status == "exited":
                 stats = row.get("stats") or {}
@@ -129,7 +192,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
                 status,
                 error_summary=row.get("error_summary")
                 or (None if status == "succeeded" else status),
-                log_tail=log_tail if status != "succeeded" else None,
+                log_tail=outcome.log_tail if status != "succeeded" else None,
             )
             lock.commit()
             row = runs.get_run(lock, run_id) or {}
@@ -150,34 +213,114 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
         seconds=time.monotonic() - started,
     )
     logger.info("crawl %s finished: %s", run_id, result.summary())
+    if outcome.keyboard_interrupt:
+        raise KeyboardInterrupt
     return result
 
 
-def _run_process(command: list[str], env: dict[str, str], timeout: float | None) -> tuple[str, str]:
-    """Run the crawl process; return ``exited``/``failed``/``timed_out`` and its log's tail."""
+@dataclass
+class _ProcessOutcome:
+    status: str
+    """``exited``, ``failed``, ``timed_out`` or ``interrupted``."""
+    log_tail: str
+    keyboard_interrupt: bool = False
+
+
+def launcher_command(command: list[str]) -> list[str]:
+    """``command``, started so that it is stopped when this process dies."""
+    return [sys.executable, "-m", "scheduler.child", str(os.getpid()), "--", *command]
+
+
+def _run_process(
+    command: list[str],
+    env: dict[str, str],
+    request: CrawlRequest,
+    still_locked: Callable[[], bool],
+) -> _ProcessOutcome:
+    """Run the crawl process to its end, its time limit, a stop request or the lock's loss."""
+    stop = request.stop
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            launcher_command(command),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+        )
+        deadline = None if request.timeout is None else time.monotonic() + request.timeout
+        next_lock_check = time.monotonic() + LOCK_CHECK_SECONDS
+        keyboard_interrupt = False
         try:
-            returncode = process.wait(timeout=timeout)
-            outcome = "exited" if returncode == 0 else "failed"
-        except subprocess.TimeoutExpired:
-            logger.warning("crawl exceeded %ss; stopping it", timeout)
-            stop_process(process)
-            outcome = "timed_out"
+            while True:
+                try:
+                    returncode = process.wait(timeout=POLL_SECONDS)
+                    outcome = "exited" if returncode == 0 else "failed"
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                if stop is not None and stop.requested:
+                    logger.info("stopping the crawl of %s (pid %s)", request.outlet, process.pid)
+                    stop_process(process, request.kill_grace, stop)
+                    outcome = "interrupted"
+                    break
+                if deadline is not None and now >= deadline:
+                    logger.warning(
+                        "crawl of %s exceeded its %ss time limit; stopping it",
+                        request.outlet,
+                        request.timeout,
+                    )
+                    stop_process(process, request.kill_grace, stop)
+                    outcome = "timed_out"
+                    break
+                if now >= next_lock_check:
+                    next_lock_check = now + LOCK_CHECK_SECONDS
+                    if not _lock_held(still_locked):
+                        # Without the lock another crawl of the outlet may start: stop ours.
+                        logger.error(
+                            "crawl of %s lost its lock (database connection lost); stopping it",
+                            request.outlet,
+                        )
+                        stop_process(process, request.kill_grace, stop)
+                        outcome = "interrupted"
+                        break
+        except KeyboardInterrupt:
+            stop_process(process, request.kill_grace, stop)
+            outcome = "interrupted"
+            keyboard_interrupt = True
         except BaseException:
-            stop_process(process)
+            stop_process(process, request.kill_grace, stop)
             raise
         log.seek(0)
-        return outcome, "".join(deque(log, maxlen=LOG_TAIL_LINES))
+        tail = "".join(deque(log, maxlen=LOG_TAIL_LINES))
+        return _ProcessOutcome(outcome, tail, keyboard_interrupt)
 
 
-def stop_process(process: subprocess.Popen[bytes], grace: float = STOP_GRACE_SECONDS) -> None:
-    """SIGTERM (Scrapy closes cleanly), then SIGKILL if it has not exited after ``grace``."""
+def _lock_held(still_locked: Callable[[], bool]) -> bool:
+    try:
+        return still_locked()
+    except Exception as exc:  # any database error means the lock cannot be vouched for
+        logger.debug("lock check failed: %s", exc)
+        return False
+
+
+def stop_process(
+    process: subprocess.Popen[bytes],
+    grace: float = STOP_GRACE_SECONDS,
+    stop: CrawlStop | None = None,
+) -> None:
+    """SIGTERM (Scrapy closes cleanly), then SIGKILL after ``grace`` or when ``stop`` is forced."""
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and not (stop is not None and stop.forced):
+        try:
+            process.wait(timeout=POLL_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    if process.poll() is None:
+        logger.warning("crawl process %s did not close in time; killing it", process.pid)
         process.kill()
-        process.wait()
+    process.wait()

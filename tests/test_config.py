@@ -103,3 +103,48 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_scheduler_defaults_without_a_table() -> None:
+    settings = load_config(environ={}).scheduler
+    assert settings.crawl_timeout == 3600.0
+    assert settings.misfire_grace_time == 3600
+    assert settings.max_crawls == 4
+    assert settings.scrapy_settings == {}
+
+
+def test_scheduler_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[scheduler]\ncrawl_timeout = 600\nstop_grace = 2.5\njitter = 0\n"
+        "misfire_grace_time = 120\nleader_poll = 1\nmax_crawls = 2\n"
+        "[scheduler.scrapy_settings]\nAUTOTHROTTLE_ENABLED = false\nDOWNLOAD_DELAY = 0.5\n",
+    )
+    settings = load_config(path, environ={}).scheduler
+    assert settings.crawl_timeout == 600.0
+    assert isinstance(settings.crawl_timeout, float)
+    assert settings.stop_grace == 2.5
+    assert settings.jitter == 0.0
+    assert settings.misfire_grace_time == 120
+    assert settings.leader_poll == 1.0
+    assert settings.max_crawls == 2
+    assert settings.scrapy_settings == {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.5"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[scheduler]\ntimeout = 5\n", r"unknown key 'scheduler\.timeout'"),
+        ('[scheduler]\ncrawl_timeout = "1h"\n', r"scheduler\.crawl_timeout must be a number"),
+        ("[scheduler]\nstop_grace = true\n", r"scheduler\.stop_grace must be a number"),
+        ("[scheduler]\nmax_crawls = 1.5\n", r"scheduler\.max_crawls must be an integer"),
+        ("[scheduler]\nmax_crawls = 0\n", r"scheduler\.max_crawls must be at least 1"),
+        ("[scheduler]\njitter = -1\n", r"scheduler\.jitter must be at least"),
+        ("scheduler = 3\n", r"\[scheduler\] must be a table"),
+        ("[scheduler.scrapy_settings]\nX = [1]\n", r"scrapy_settings\.X must be a string"),
+    ],
+)
+def test_bad_scheduler_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, environ={})

@@ -1,0 +1,275 @@
+"""Helpers for the daemon's tests: fixture sites, a slow site, a cuttable database
+proxy, and ``python -m akhbar run`` as a real subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import psutil
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from akhbar.static_server import StaticSite
+from db import schema
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+REPO = Path(__file__).parent.parent.parent
+OUTLETS = ("casablancatoday", "hawarnews")
+FAST_CRAWLS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, step: float = 0.2) -> Any:
+    """Poll ``predicate`` until it returns something true; fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def runs(url: str) -> list[dict[str, Any]]:
+    return query(
+        url,
+        "SELECT r.*, o.name AS outlet FROM crawl_runs r JOIN outlets o ON o.id = r.outlet_id"
+        " ORDER BY r.id",
+    )
+
+
+def assert_no_overlaps(url: str) -> None:
+    """No outlet has two runs whose [started_at, finished_at] intervals overlap."""
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    for run in runs(url):
+        by_outlet.setdefault(run["outlet"], []).append(run)
+    for outlet, items in by_outlet.items():
+        items.sort(key=lambda r: r["started_at"])
+        for earlier, later in itertools.pairwise(items):
+            assert earlier["finished_at"] is not None, f"{outlet} run {earlier['id']} unfinished"
+            assert later["started_at"] >= earlier["finished_at"], (
+                f"{outlet}: runs {earlier['id']} and {later['id']} overlap"
+            )
+
+
+class SlowSite:
+    """A local copy of a site whose every answer waits ``delay`` seconds first."""
+
+    def __init__(self, root: Path, delay: float) -> None:
+        self.requests = 0
+        site = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.requests += 1
+                time.sleep(delay)
+                super().do_GET()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def origin(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:port to a PostgreSQL server; :meth:`cut` makes it vanish."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.listener: socket.socket | None = None
+
+    def start(self) -> TcpProxy:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def cut(self) -> None:
+        """Close every connection and stop listening: the server is gone."""
+        with self.lock:
+            if self.listener is not None:
+                self.listener.close()
+                self.listener = None
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self.sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.upstream)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                if self.listener is not listener:
+                    client.close()
+                    server.close()
+                    return
+                self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+class DaemonProcess:
+    """``python -m akhbar run`` in a subprocess, its stderr in a file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log_path = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "akhbar", "run"],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.pid = self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def children(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def wait(self, timeout: float) -> int:
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self._log.close()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def sites() -> Iterator[dict[str, str]]:
+    """Both outlets' saved sites served on 127.0.0.1: production host -> origin."""
+    started = [StaticSite(FIXTURES / name / "site").start() for name in OUTLETS]
+    yield {f"www.{name}.com": site.origin for name, site in zip(OUTLETS, started, strict=True)}
+    for site in started:
+        site.stop()
+
+
+@pytest.fixture
+def migrated_url(databases: Any) -> str:
+    """A fresh database of this test's own, migrated to head."""
+    url = databases.create("akhbar_sched")
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
+    """Start daemons; every one still running at the end is killed with its children."""
+    started: list[DaemonProcess] = []
+
+    def start(
+        database_url: str,
+        host_map: dict[str, str],
+        schedules: dict[str, str],
+        scheduler: dict[str, Any] | None = None,
+        name: str = "daemon",
+    ) -> DaemonProcess:
+        settings = {"jitter": 0, "leader_poll": 0.5, "stop_grace": 1, "kill_grace": 5}
+        settings.update(scheduler or {})
+        lines = ["[scheduler]"]
+        lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
+        lines.append("[scheduler.scrapy_settings]")
+        lines += [f"{key} = {_toml(value)}" for key, value in FAST_CRAWLS.items()]
+        for outlet, schedule in schedules.items():
+            lines += [f"[outlets.{outlet}]", f"schedule = {_toml(schedule)}"]
+        config = tmp_path / f"{name}.toml"
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        env = dict(os.environ)
+        env.pop("DATABASE_URL", None)
+        env.update(
+            AKHBAR_DATABASE_URL=database_url,
+            AKHBAR_CONFIG=str(config),
+            AKHBAR_HOST_MAP=" ".join(f"{h}={o}" for h, o in host_map.items()),
+            AKHBAR_DATA_DIR=str(tmp_path / "data"),
+        )
+        daemon = DaemonProcess(env, tmp_path / f"{name}.log")
+        started.append(daemon)
+        return daemon
+
+    yield start
+    for daemon in started:
+        leftovers = daemon.children()
+        daemon.kill()
+        for child in leftovers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.send_signal(signal.SIGKILL)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
