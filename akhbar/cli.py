@@ -8,6 +8,7 @@ import sys
 import click
 
 from akhbar.context import CliState, friendly_errors, pass_state
+from akhbar.tables import echo_table
 from db.config import ConfigError, load_config, parse_host_map
 from db.engine import make_engine
 
@@ -105,21 +106,24 @@ def db_url(state: CliState) -> None:
 @pass_state
 @friendly_errors
 def outlets(state: CliState) -> None:
-    """List the outlets Akhbar has spiders for, with language and schedule."""
-    from crawler.registry import outlet_spiders
+    """List the outlets Akhbar can crawl (spiders, then configured generic sites)."""
+    from crawler.registry import configured_sites, outlet_spiders
+    from scheduler.schedules import outlet_schedules
 
-    rows = []
-    for name, spider in outlet_spiders().items():
-        info = spider.outlet
-        override = state.config.outlet(name)
-        schedule = override.schedule or info.schedule
-        enabled = "yes" if override.enabled else "no"
-        rows.append((name, info.language, schedule, enabled, info.base_url, info.title))
-    header = ("NAME", "LANG", "SCHEDULE", "ENABLED", "BASE URL", "TITLE")
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
-    for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, str(row[-1])]))
+    infos = {name: spider.outlet for name, spider in outlet_spiders().items()}
+    infos |= {name: target.outlet for name, target in configured_sites(state.config).items()}
+    rows = [
+        (
+            name,
+            infos[name].language,
+            item.schedule,
+            "yes" if item.enabled else "no",
+            infos[name].base_url,
+            infos[name].title,
+        )
+        for name, item in outlet_schedules(state.config).items()
+    ]
+    echo_table(("NAME", "LANG", "SCHEDULE", "ENABLED", "BASE URL", "TITLE"), rows)
 
 
 @cli.command("crawl")
@@ -181,6 +185,7 @@ def _register_commands() -> None:
     """Add the commands that live in modules of their own (one line each)."""
     cli.add_command(__import__("akhbar.demo", fromlist=["demo"]).demo)
     __import__("akhbar.cli_search", fromlist=["register"]).register(cli)
+    __import__("akhbar.cli_spool", fromlist=["register"]).register(cli)
     import akhbar.cli_scheduler  # noqa: F401  (run, runs, status register themselves)
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
-from typing import Any
 
 import click
 
 from akhbar.cli import cli
 from akhbar.context import CliState, friendly_errors, pass_state
+from akhbar.tables import echo_table
 from db.engine import make_engine
 
 
@@ -67,7 +66,7 @@ def runs_command(state: CliState, outlet: str | None, limit: int) -> None:
         )
         for row in rows
     ]
-    _echo_table(header, table)
+    echo_table(header, table)
 
 
 @cli.command("status")
@@ -104,7 +103,7 @@ def status(state: CliState) -> None:
                 last.get("errors", "-"),
             )
         )
-    _echo_table(header, table)
+    echo_table(header, table)
 
 
 def _time(value: dt.datetime | None) -> str:
@@ -117,11 +116,3 @@ def _seconds(started: dt.datetime | None, finished: dt.datetime | None) -> str:
     if started is None or finished is None:
         return "-"
     return f"{(finished - started).total_seconds():.1f}"
-
-
-def _echo_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    cells = [[str(cell) for cell in row] for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for row in cells:
-        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        click.echo(line.rstrip())

@@ -7,10 +7,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
+import psycopg
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.config import Config, ConfigError
 from db.embedded import EmbeddedServerError
 from db.engine import DatabaseUnavailable, check_connection, libpq_url
+from db.errors import brief, is_connection_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +43,10 @@ def friendly_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (ConfigError, DatabaseUnavailable, EmbeddedServerError) as exc:
             raise click.ClickException(str(exc)) from exc
+        except (SQLAlchemyError, psycopg.Error) as exc:
+            if not is_connection_error(exc):
+                raise
+            raise click.ClickException(f"database unavailable: {brief(exc)}") from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -1,15 +1,18 @@
 """The crawler's connection to the archive: blocking calls, run in threads by callers.
 
 Scrapy components never run these on the reactor thread; they wrap them in
-``deferToThread``.
+``deferToThread``. :meth:`Archive.retrying` rides out short database outages
+(retries with exponential back-off, reconnecting between attempts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
@@ -18,8 +21,41 @@ from crawler.outlet import OutletInfo
 from db import articles, runs
 from db.config import load_config
 from db.engine import libpq_url, make_engine
+from db.errors import brief, is_connection_error
+from db.spool import default_spool_dir
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+STORE_RETRIES = 4
+"""Default of ``AKHBAR_STORE_RETRIES``: retries after a connection error."""
+STORE_RETRY_BACKOFF = 0.5
+"""Default of ``AKHBAR_STORE_RETRY_BACKOFF``: seconds before the first retry, doubled each
+time. With 4 retries a store waits 7.5 s in all before it spools, well inside the 30 s a
+stopping crawl is given to close, when the server refuses connections at once (stopped,
+restarting). A host that drops packets costs each attempt ``connect_timeout`` (10 s) too."""
+
+
+def spool_dir(settings: BaseSettings, data_dir: Path | None = None) -> Path:
+    """``AKHBAR_SPOOL_DIR``, else ``spool/`` in the data directory (the configured one
+    unless ``data_dir`` is given)."""
+    configured = settings.get("AKHBAR_SPOOL_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return default_spool_dir(data_dir or load_config().data_dir)
+
+
+def outlet_row(name: str, outlet: OutletInfo) -> dict[str, Any]:
+    """The ``outlets`` row of an outlet."""
+    return {
+        "name": name,
+        "title": outlet.title,
+        "base_url": outlet.base_url,
+        "language": outlet.language,
+        "country": outlet.country,
+        "timezone": outlet.timezone,
+    }
 
 
 class Archive:
@@ -30,10 +66,14 @@ class Archive:
         engine: Engine,
         revisit_days: float = 2.0,
         revisit_interval: dt.timedelta = dt.timedelta(hours=1),
+        retries: int = STORE_RETRIES,
+        retry_backoff: float = STORE_RETRY_BACKOFF,
     ) -> None:
         self.engine = engine
         self.revisit_days = revisit_days
         self.revisit_interval = revisit_interval
+        self.retries = retries
+        self.retry_backoff = retry_backoff
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Archive:
@@ -44,24 +84,65 @@ class Archive:
             revisit_interval=dt.timedelta(
                 seconds=settings.getfloat("AKHBAR_REVISIT_INTERVAL", 3600.0)
             ),
+            retries=settings.getint("AKHBAR_STORE_RETRIES", STORE_RETRIES),
+            retry_backoff=settings.getfloat("AKHBAR_STORE_RETRY_BACKOFF", STORE_RETRY_BACKOFF),
         )
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def retrying(self, operation: Callable[[], T], attempts: int | None = None) -> T:
+        """Run a blocking database operation, retrying it after connection errors.
+
+        ``attempts`` defaults to one plus the configured retries; the waits double from
+        the configured back-off. Between attempts the pool is emptied so that the next
+        attempt connects afresh instead of reusing a connection the outage killed.
+        Other errors (the database refusing the data) are raised at once.
+        """
+        attempts = self.retries + 1 if attempts is None else attempts
+        attempt = 1
+        while True:
+            try:
+                return operation()
+            except Exception as exc:
+                if attempt >= attempts or not is_connection_error(exc):
+                    raise
+                delay = self.retry_backoff * 2 ** (attempt - 1)
+                logger.warning(
+                    "database unavailable (%s); retry %d of %d in %.1fs",
+                    brief(exc),
+                    attempt,
+                    attempts - 1,
+                    delay,
+                )
+            self.engine.dispose()
+            time.sleep(delay)
+            attempt += 1
+
     def register_outlet(self, name: str, outlet: OutletInfo) -> int:
-        row = {
-            "name": name,
-            "title": outlet.title,
-            "base_url": outlet.base_url,
-            "language": outlet.language,
-            "country": outlet.country,
-            "timezone": outlet.timezone,
-        }
+        return self.upsert_outlet(outlet_row(name, outlet))
+
+    def upsert_outlet(self, row: Mapping[str, Any]) -> int:
         with self.engine.begin() as connection:
             return articles.upsert_outlet(connection, row)
 
     def known_urls(self, outlet_name: str) -> dict[str, bool]:
+        """Archived URLs of the outlet (see :func:`db.articles.known_urls`).
+
+        When the database stays unreachable, none: the crawl then fetches every
+        article and spools them, rather than not crawling at all.
+        """
+        try:
+            return self.retrying(lambda: self._known_urls(outlet_name))
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            logger.warning(
+                "database unavailable (%s): fetching every article of %s", brief(exc), outlet_name
+            )
+            return {}
+
+    def _known_urls(self, outlet_name: str) -> dict[str, bool]:
         with self.engine.connect() as connection:
             return articles.known_urls(
                 connection, outlet_name, self.revisit_days, self.revisit_interval

@@ -23,6 +23,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive
 from db import runs
+from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,16 @@ class CrawlRunRecorder:
         return recorder
 
     async def spider_opened(self, spider: Spider) -> None:
-        await maybe_deferred_to_future(deferToThread(self._open, spider))
+        try:
+            await maybe_deferred_to_future(deferToThread(self._open, spider))
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            # Crawl anyway: StoragePipeline spools the articles; only this record is lost.
+            logger.warning(
+                "database unavailable (%s): this crawl is not recorded in crawl_runs", brief(exc)
+            )
+            return
         if self.owns_run and self.run_id is None:
             logger.error(
                 "another crawl of %s is running; not starting a second one", spider.outlet_name
@@ -86,6 +96,14 @@ class CrawlRunRecorder:
         self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
         self.lock_connection = self.archive.engine.connect()
         if runs.try_lock_outlet(self.lock_connection, self.outlet_id):
+            # Holding the lock, any `running` row of the outlet was left by a dead process.
+            stale = runs.close_stale_runs(self.lock_connection, self.outlet_id)
+            if stale:
+                logger.warning(
+                    "%s: %d earlier run(s) left running by a dead process recorded interrupted",
+                    spider.outlet_name,
+                    stale,
+                )
             self.run_id = runs.start_run(
                 self.lock_connection, self.outlet_id, "manual", os.getpid()
             )
@@ -110,6 +128,15 @@ class CrawlRunRecorder:
                     crawl_status(reason, counts["pages_crawled"]),
                 )
                 self.lock_connection.commit()
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            # A crawl ending in an outage has spooled its articles; do not crash over its record.
+            logger.error(
+                "database unavailable (%s): crawl run %s not (fully) recorded in crawl_runs",
+                brief(exc),
+                self.run_id,
+            )
         finally:
             if self.lock_connection is not None:
                 self.lock_connection.close()  # closing the session releases the lock

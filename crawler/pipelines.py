@@ -2,13 +2,15 @@
 
 Pipelines only normalize and store; outlet quirks live in the outlet's spider
 module. Storage is batched and runs in a thread so the reactor never waits on
-PostgreSQL.
+PostgreSQL, and a database outage loses nothing: see :class:`StoragePipeline`.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -18,11 +20,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.archive import Archive
+from crawler.archive import Archive, outlet_row, spool_dir
 from crawler.items import ArticleItem
 from crawler.language import detect_language
 from crawler.text import clean_text, content_hash, word_count
 from crawler.urls import canonicalize_url
+from db import spool
+from db.articles import StoreResult
+from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
@@ -100,28 +105,68 @@ class DedupePipeline:
 
 
 class StoragePipeline:
-    """Batched, idempotent upserts into PostgreSQL, off the reactor thread."""
+    """Batched, idempotent upserts into PostgreSQL, off the reactor thread.
 
-    def __init__(self, crawler: Crawler, batch_size: int) -> None:
+    Nothing is lost when the database goes away: a batch that fails on a
+    connection error is retried with back-off (``AKHBAR_STORE_RETRIES``,
+    ``AKHBAR_STORE_RETRY_BACKOFF``), then appended to a spool file in
+    ``AKHBAR_SPOOL_DIR`` (:mod:`db.spool`); a batch the database refuses (a data
+    error) is stored row by row and the refused rows are spooled too. The next
+    crawl that reaches the database replays the spool before crawling, as does
+    ``akhbar spool replay``.
+    """
+
+    def __init__(self, crawler: Crawler, batch_size: int, spool_dir: Path) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = batch_size
         self.batch: list[dict[str, Any]] = []
         self.archive: Archive | None = None
+        self.outlet: dict[str, Any] = {}
         self.outlet_id: int | None = None
+        self.spool_dir = spool_dir
+        self.spool: spool.SpoolWriter | None = None
+        self.database_down = False
+        """Set when a store gave up on the database: the next batches try once instead of
+        waiting out the whole back-off each, until one gets through."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         if not crawler.settings.getbool("AKHBAR_STORE", True):
             raise NotConfigured("AKHBAR_STORE is off")
-        return cls(crawler, crawler.settings.getint("AKHBAR_STORE_BATCH_SIZE", 100))
+        return cls(
+            crawler,
+            crawler.settings.getint("AKHBAR_STORE_BATCH_SIZE", 100),
+            spool_dir(crawler.settings),
+        )
 
     async def open_spider(self) -> None:
         await maybe_deferred_to_future(deferToThread(self._open, self.crawler.spider))
 
     def _open(self, spider: Spider) -> None:
-        self.archive = Archive.from_settings(self.crawler.settings)
-        self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
+        self.archive = archive = Archive.from_settings(self.crawler.settings)
+        self.outlet = outlet_row(spider.outlet_name, spider.outlet)
+        self.spool = spool.SpoolWriter(self.spool_dir, spider.outlet_name)
+        try:
+            self.outlet_id = archive.retrying(partial(archive.upsert_outlet, self.outlet))
+            # Before crawling, so that articles an earlier crawl spooled count as archived.
+            replayed = spool.replay(archive.engine, self.spool_dir)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            self.database_down = True
+            logger.warning(
+                "database unavailable at the start of the crawl (%s): crawling anyway, "
+                "articles go to the spool in %s",
+                brief(exc),
+                self.spool_dir,
+            )
+            return
+        if replayed.articles or replayed.damaged or replayed.kept:
+            logger.info("spool replayed: %s", replayed.summary())
+        self.stats.inc_value("akhbar/articles_replayed", replayed.articles)
+        if replayed.damaged:
+            self.stats.inc_value("akhbar/errors/spool_damaged_line", len(replayed.damaged))
 
     async def process_item(self, item: Any) -> Any:
         self.batch.append(self.row(item))
@@ -133,6 +178,8 @@ class StoragePipeline:
         try:
             await self._flush()
         finally:
+            if self.spool is not None:
+                self.spool.close()
             if self.archive is not None:
                 self.archive.close()
 
@@ -142,8 +189,77 @@ class StoragePipeline:
             await maybe_deferred_to_future(deferToThread(self._store, batch))
 
     def _store(self, batch: list[dict[str, Any]]) -> None:
+        """Store a batch, or spool what cannot be stored; never raises for the database."""
+        try:
+            self._count(self._write_retrying(batch))
+        except Exception as exc:
+            if is_connection_error(exc):
+                self._database_lost(batch, exc)
+            else:
+                logger.warning(
+                    "the database refused a batch of %d articles (%s); storing them one by one",
+                    len(batch),
+                    brief(exc),
+                )
+                self._store_each(batch)
+
+    def _store_each(self, batch: list[dict[str, Any]]) -> None:
+        for index, row in enumerate(batch):
+            try:
+                self._count(self._write_retrying([row]))
+            except Exception as exc:
+                if is_connection_error(exc):
+                    self._database_lost(batch[index:], exc)
+                    return
+                logger.error("the database refused %s: %s", row["url"], brief(exc))
+                self.stats.inc_value("akhbar/errors/store_failed")
+                self._spool([row], f"the database refused it ({brief(exc)})")
+
+    def _write_retrying(self, rows: list[dict[str, Any]]) -> StoreResult:
         assert self.archive is not None
-        result = self.archive.store(batch)
+        result = self.archive.retrying(
+            partial(self._write, rows), attempts=1 if self.database_down else None
+        )
+        if self.database_down:
+            logger.info("database reachable again: storing articles again")
+            self.database_down = False
+        return result
+
+    def _write(self, rows: list[dict[str, Any]]) -> StoreResult:
+        assert self.archive is not None
+        if self.outlet_id is None:  # the database was down when the crawl opened
+            self.outlet_id = self.archive.upsert_outlet(self.outlet)
+        return self.archive.store([{**row, "outlet_id": self.outlet_id} for row in rows])
+
+    def _database_lost(self, rows: list[dict[str, Any]], exc: Exception) -> None:
+        self.database_down = True
+        self.stats.inc_value("akhbar/errors/database_unavailable", len(rows))
+        self._spool(rows, f"database unavailable ({brief(exc)})")
+
+    def _spool(self, rows: list[dict[str, Any]], reason: str) -> None:
+        assert self.spool is not None
+        try:
+            path = self.spool.write(self.outlet, rows)
+        except (OSError, TypeError) as exc:  # disk full, no permission; a value JSON cannot hold
+            self.stats.inc_value("akhbar/errors/spool_failed", len(rows))
+            logger.critical(
+                "%s, and the spool in %s cannot be written (%s): %d articles lost: %s",
+                reason,
+                self.spool_dir,
+                exc,
+                len(rows),
+                " ".join(row["url"] for row in rows),
+            )
+            return
+        self.stats.inc_value("akhbar/articles_spooled", len(rows))
+        logger.warning(
+            "%s: %d articles spooled to %s; the next crawl or `akhbar spool replay` stores them",
+            reason,
+            len(rows),
+            path,
+        )
+
+    def _count(self, result: StoreResult) -> None:
         self.stats.inc_value("akhbar/articles_new", len(result.new))
         self.stats.inc_value("akhbar/articles_updated", len(result.updated))
         self.stats.inc_value("akhbar/articles_unchanged", len(result.unchanged))
@@ -153,7 +269,6 @@ class StoragePipeline:
     def row(self, item: Any) -> dict[str, Any]:
         adapter = ItemAdapter(item)
         values = {field: adapter.get(field) for field in ArticleItem.__dataclass_fields__}
-        values["outlet_id"] = self.outlet_id
         values["content_hash"] = content_hash(values["title"], values["body"])
         values["word_count"] = word_count(values["body"])
         values["authors"] = values["authors"] or []

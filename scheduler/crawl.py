@@ -13,6 +13,7 @@ stopped by the kernel if the parent dies (:mod:`scheduler.child`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -24,6 +25,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archive import Archive
 from crawler.extensions import crawl_status
@@ -31,6 +36,7 @@ from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config
 from db.engine import libpq_url, make_engine
+from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
@@ -181,23 +187,11 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
                 request,
                 still_locked,
             )
-            status = outcome.status
-            row = runs.get_run(lock, run_id) or {}
-            if status == "exited":
-                stats = row.get("stats") or {}
-                status = crawl_status(stats.get("finish_reason"), row.get("pages_crawled", 0))
-            runs.finish_run(
-                lock,
-                run_id,
-                status,
-                error_summary=row.get("error_summary")
-                or (None if status == "succeeded" else status),
-                log_tail=outcome.log_tail if status != "succeeded" else None,
-            )
-            lock.commit()
-            row = runs.get_run(lock, run_id) or {}
-            runs.unlock_outlet(lock, outlet_id)
-            lock.commit()
+            row = _record_end(archive, lock, run_id, outcome)
+            # Our session's lock dies with the connection if that was lost meanwhile.
+            with contextlib.suppress(SQLAlchemyError):
+                runs.unlock_outlet(lock, outlet_id)
+                lock.commit()
     finally:
         archive.close()
     result = CrawlResult(
@@ -216,6 +210,41 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
     if outcome.keyboard_interrupt:
         raise KeyboardInterrupt
     return result
+
+
+def _record_end(
+    archive: Archive, lock: Connection, run_id: int, outcome: _ProcessOutcome
+) -> dict[str, Any]:
+    """Record how the crawl ended and return its row.
+
+    On the lock's connection if it still works, else on a new one: a database that
+    went away and came back during the crawl must not leave the run ``running``.
+    """
+    try:
+        return _finish(lock, run_id, outcome)
+    except SQLAlchemyError as exc:
+        if not is_connection_error(exc):
+            raise
+        logger.warning("database connection lost during the crawl (%s); reconnecting", brief(exc))
+    with archive.engine.connect() as connection:
+        return _finish(connection, run_id, outcome)
+
+
+def _finish(connection: Connection, run_id: int, outcome: _ProcessOutcome) -> dict[str, Any]:
+    status = outcome.status
+    row = runs.get_run(connection, run_id) or {}
+    if status == "exited":
+        stats = row.get("stats") or {}
+        status = crawl_status(stats.get("finish_reason"), row.get("pages_crawled", 0))
+    runs.finish_run(
+        connection,
+        run_id,
+        status,
+        error_summary=row.get("error_summary") or (None if status == "succeeded" else status),
+        log_tail=outcome.log_tail if status != "succeeded" else None,
+    )
+    connection.commit()
+    return runs.get_run(connection, run_id) or {}
 
 
 @dataclass

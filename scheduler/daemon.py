@@ -39,8 +39,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.config import Config
 from db.embedded import EmbeddedServerError
 from db.engine import DatabaseUnavailable, describe_server, libpq_url, make_engine
+from db.errors import brief
 from scheduler import jobs
-from scheduler.leader import Leadership, LeadershipLost, identity, one_line
+from scheduler.leader import Leadership, LeadershipLost, identity
 from scheduler.schedules import ScheduleError, outlet_schedules, parse_schedule
 
 logger = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class Daemon:
                 logger.error(
                     "database %s unavailable: %s; %sretrying in %.0fs",
                     where,
-                    one_line(exc),
+                    brief(exc),
                     "scheduling paused; " if paused else "",
                     delay,
                 )

@@ -16,9 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.registry import UnknownOutlet
 from db.config import Config
 from db.engine import DatabaseUnavailable
+from db.errors import brief
 from scheduler.crawl import CrawlLocked, CrawlRequest, CrawlStop
 from scheduler.crawl import run_crawl as run_one_crawl
-from scheduler.leader import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def run_crawl(outlet: str) -> None:
     except UnknownOutlet as exc:
         logger.error("%s: skipped: %s", outlet, exc)
     except (DatabaseUnavailable, SQLAlchemyError) as exc:
-        logger.error("%s: crawl not run or not recorded, database error: %s", outlet, one_line(exc))
+        logger.error("%s: crawl not run or not recorded, database error: %s", outlet, brief(exc))
     except Exception:
         logger.exception("%s: crawl failed unexpectedly", outlet)
     finally:

@@ -19,6 +19,8 @@ from typing import Any
 
 import psycopg
 
+from db.errors import brief
+
 logger = logging.getLogger(__name__)
 
 LEADER_LOCK_CLASS = 0x616B64  # "akd": two-key advisory lock, apart from the crawl locks
@@ -99,7 +101,7 @@ class Leadership:
             )
         except psycopg.Error as exc:
             self.is_leader = False
-            raise LeadershipLost(one_line(exc)) from exc
+            raise LeadershipLost(brief(exc)) from exc
         if not (row and row[0]):
             self.is_leader = False
             raise LeadershipLost("the leadership lock is no longer held")
@@ -149,12 +151,6 @@ def daemons(connection: Any) -> list[DaemonInfo]:
         who = name.split(" ")[-1]
         found.append(DaemonInfo("leader" if leads else "standby", who, started))
     return found
-
-
-def one_line(exc: BaseException) -> str:
-    """The first line of a database error, for a log line that stays one line."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
 
 
 def _plain_libpq(url: str) -> str:

@@ -25,6 +25,20 @@ from db.engine import make_engine
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data directory of the session's own: crawls in tests never replay a user's spool
+    into a test database, nor start an embedded server in the user's directory."""
+    path = tmp_path_factory.mktemp("akhbar-data")
+    saved = os.environ.get("AKHBAR_DATA_DIR")
+    os.environ["AKHBAR_DATA_DIR"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("AKHBAR_DATA_DIR", None)
+    else:
+        os.environ["AKHBAR_DATA_DIR"] = saved
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """libpq URL of a maintenance database on the test server."""

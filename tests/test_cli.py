@@ -35,6 +35,18 @@ def test_outlets_lists_every_outlet_spider() -> None:
         assert name in result.output
 
 
+def test_outlets_lists_configured_generic_sites_with_their_schedule(tmp_path) -> None:
+    path = tmp_path / "akhbar.toml"
+    path.write_text(
+        '[outlets.daily]\nurl = "https://daily.example/"\nschedule = "2h"\nenabled = false\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--config", str(path), "outlets"])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("daily ")]
+    assert line.split()[2:5] == ["2h", "no", "https://daily.example/"]
+
+
 def test_unreachable_database_is_one_line_naming_the_host() -> None:
     env = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nothing", "AKHBAR_DATABASE_URL": ""}
     result = CliRunner().invoke(cli, ["db", "current"], env=env)

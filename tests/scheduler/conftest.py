@@ -126,6 +126,9 @@ class TcpProxy:
         """Close every connection and stop listening: the server is gone."""
         with self.lock:
             if self.listener is not None:
+                # shutdown() wakes the thread blocked in accept(), freeing the port at once.
+                with contextlib.suppress(OSError):
+                    self.listener.shutdown(socket.SHUT_RDWR)
                 self.listener.close()
                 self.listener = None
             for sock in self.sockets:

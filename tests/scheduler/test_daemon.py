@@ -170,9 +170,9 @@ def test_a_hung_crawl_is_timed_out_and_the_daemon_goes_on(
             20,
             "the next crawl of the hung outlet",
         )
-        wait_for(
-            lambda: finished(migrated_url, "casablancatoday", "succeeded"), 30, "the other outlet"
-        )
+        # The other outlet is still crawled (the time limit applies to it too, and a loaded
+        # machine may hit it, so any recorded end will do).
+        wait_for(lambda: finished(migrated_url, "casablancatoday"), 30, "the other outlet")
         assert daemon.process.poll() is None
         daemon.signal(signal.SIGTERM)
         assert daemon.wait(30) == 0, daemon.log()
