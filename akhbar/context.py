@@ -16,6 +16,7 @@ from db.engine import DatabaseUnavailable, check_connection, libpq_url
 from db.errors import brief, is_connection_error
 
 F = TypeVar("F", bound=Callable[..., Any])
+_NO_SCHEMA = (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedFunction)
 
 
 class CliState:
@@ -44,9 +45,14 @@ def friendly_errors(func: F) -> F:
         except (ConfigError, DatabaseUnavailable, EmbeddedServerError) as exc:
             raise click.ClickException(str(exc)) from exc
         except (SQLAlchemyError, psycopg.Error) as exc:
-            if not is_connection_error(exc):
-                raise
-            raise click.ClickException(f"database unavailable: {brief(exc)}") from exc
+            if is_connection_error(exc):
+                raise click.ClickException(f"database unavailable: {brief(exc)}") from exc
+            if isinstance(getattr(exc, "orig", exc), _NO_SCHEMA):
+                raise click.ClickException(
+                    f"the archive has no schema, or an old one ({brief(exc)}): "
+                    "run `akhbar db upgrade`"
+                ) from exc
+            raise
 
     return wrapper  # type: ignore[return-value]
 

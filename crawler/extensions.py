@@ -22,12 +22,11 @@ from sqlalchemy import Connection
 from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive
+from crawler.failures import ERROR_PREFIX
 from db import runs
 from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
-
-ERROR_PREFIX = "akhbar/errors/"
 
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, Any]:

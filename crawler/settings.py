@@ -26,6 +26,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
+# Redirect chains longer than this are a loop or a trap (Scrapy's default is 20).
+REDIRECT_MAX_TIMES = 10
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -36,6 +38,14 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.hostmap.HostMapDownloadHandler",
     "https": "crawler.hostmap.HostMapDownloadHandler",
 }
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtEveryRequestMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    # After decompression (590) in the response chain, before anything reads the text.
+    "crawler.middlewares.CharsetMiddleware": 580,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.NormalizationPipeline": 200,
@@ -44,12 +54,17 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 10,
+    "crawler.failures.LostRequestCounter": 20,
 }
 
 # Akhbar's own settings (override with `scrapy crawl NAME -s KEY=VALUE`).
 AKHBAR_STORE = True  # off: extract only, write nothing (benchmarks, dry runs)
 AKHBAR_STORE_BATCH_SIZE = 100
+AKHBAR_STORE_RETRIES = 4  # retries of a batch after a connection error, before it is spooled
+AKHBAR_STORE_RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled each time
+AKHBAR_SPOOL_DIR = ""  # where articles wait while the database is down; empty: <data dir>/spool
 AKHBAR_MAX_LISTING_PAGES = 50  # pagination depth per listing: a guard against crawler traps
+AKHBAR_RETRY_AFTER_MAX = 60.0  # longest Retry-After (seconds) waited for within a crawl
 AKHBAR_REFETCH_ARCHIVED = False  # on: fetch every article again (akhbar crawl --full)
 AKHBAR_REVISIT_DAYS = 2.0  # articles published this recently are fetched again to catch edits
 AKHBAR_REVISIT_INTERVAL = 3600.0  # ... at most this often (seconds)

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler import discovery
 from crawler.archive import Archive
 from crawler.dates import parse_iso_datetime, parse_rfc822_datetime
+from crawler.failures import count_error, failure_reason
 from crawler.items import ArticleItem
 from crawler.outlet import OutletInfo
 from crawler.urls import canonicalize_url
@@ -57,6 +57,8 @@ class OutletSpider(scrapy.Spider):
         self._listing_paths = [urlsplit(u).path for u in self.outlet.listing_urls]
         self.known: dict[str, bool] = {}
         """Archived article URL -> whether the revisit policy wants it fetched again."""
+        self._depth_limited: set[str] = set()
+        """Listing pages whose further pages were not followed (too deep)."""
 
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
@@ -71,7 +73,13 @@ class OutletSpider(scrapy.Spider):
         if not self.settings.getbool("AKHBAR_REFETCH_ARCHIVED"):
             self.known = await maybe_deferred_to_future(deferToThread(self._load_known))
         base = self.outlet.base_url
-        yield self._request(base.rstrip("/") + "/robots.txt", self.parse_robots)
+        # Reading robots.txt is always allowed, and a site without one is not failing.
+        yield Request(
+            base.rstrip("/") + "/robots.txt",
+            callback=self.parse_robots,
+            errback=self.on_robots_error,
+            meta={"dont_obey_robotstxt": True},
+        )
         for url in self.outlet.sitemap_urls:
             yield self._request(url, self.parse_sitemap)
         for url in self.outlet.feed_urls:
@@ -113,14 +121,28 @@ class OutletSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count_error("not_html", response.url)
             return
-        depth = response.meta.get("listing_depth", 0)
-        max_pages = self.settings.getint("AKHBAR_MAX_LISTING_PAGES", 50)
         for href in response.css("a::attr(href)").getall():
             url = canonicalize_url(href.strip(), base=response.url)
             if self.is_article_url(url):
                 yield from self.follow_article(url)
-            elif depth + 1 < max_pages and self.is_listing_page(url):
-                yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
+            elif self.is_listing_page(url):
+                yield from self.follow_listing(response, url)
+
+    def follow_listing(self, response: Response, url: str) -> Iterator[Request]:
+        """A further page of the listing ``response`` is, unless the listing is too deep.
+
+        A site that paginates forever (a calendar, a listing linking to a next
+        page that always exists) is a crawler trap: past ``AKHBAR_MAX_LISTING_PAGES``
+        pages the crawl stops following it, and counts that once per page it stopped at.
+        """
+        if url == response.url:
+            return  # a page linking to itself
+        depth = response.meta.get("listing_depth", 0)
+        if depth + 1 < self.settings.getint("AKHBAR_MAX_LISTING_PAGES", 50):
+            yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
+        elif response.url not in self._depth_limited:
+            self._depth_limited.add(response.url)
+            self._count_error("listing_depth_limit", response.url)
 
     # What to fetch -----------------------------------------------------------
 
@@ -177,17 +199,19 @@ class OutletSpider(scrapy.Spider):
         yield item
 
     def on_error(self, failure: Any) -> None:
-        request = failure.request
-        if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        else:
-            reason = failure.type.__name__ if failure.type else "error"
-        self._count_error(reason, request.url)
-        logger.warning("failed %s: %s", request.url, reason)
+        # Named by the URL the spider asked for, not the last hop of its redirects.
+        url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
+        self._count_error(failure_reason(failure), url)
+        logger.debug("%s failed: %s", url, failure.getErrorMessage())
+
+    def on_robots_error(self, failure: Any) -> None:
+        if failure_reason(failure) in ("http_404", "http_410"):
+            self.crawler.stats.inc_value("akhbar/robots_txt_missing")
+            return
+        self.on_error(failure)
 
     def _count_error(self, reason: str, url: str) -> None:
-        self.crawler.stats.inc_value(f"akhbar/errors/{reason}")
-        logger.warning("error %s on %s", reason, url)
+        count_error(self.crawler.stats, reason, url)
 
 
 def looks_like_html(body: bytes) -> bool:

@@ -312,19 +312,16 @@ class GenericSpider(OutletSpider):
         yield from super().parse_listing(response)
         if not isinstance(response, TextResponse):
             return
-        depth = response.meta.get("listing_depth", 0)
-        if depth == 0:
+        if response.meta.get("listing_depth", 0) == 0:
             for url in self.feed_links(response):
                 yield self._request(url, self.parse_feed)
-        max_pages = self.settings.getint("AKHBAR_MAX_LISTING_PAGES", 50)
-        if depth + 1 < max_pages:
-            for href in response.xpath(
-                "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-                " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-            ).getall():
-                url = canonicalize_url(href.strip(), base=response.url)
-                if self._same_site(url) and not self.is_article_url(url):
-                    yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
+        for href in response.xpath(
+            "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+            " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+        ).getall():
+            url = canonicalize_url(href.strip(), base=response.url)
+            if self._same_site(url) and not self.is_article_url(url):
+                yield from self.follow_listing(response, url)
 
     @staticmethod
     def feed_links(response: TextResponse) -> list[str]:
