@@ -1,5 +1,5 @@
-"""Helpers for the daemon's tests: fixture sites, a slow site, a cuttable database
-proxy, and ``python -m akhbar run`` as a real subprocess."""
+"""Helpers for the daemon's tests: fixture sites, a slow site, and ``python -m akhbar run``
+as a real subprocess (the cuttable database proxy is :mod:`tests.reliability.outage`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import contextlib
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -98,76 +97,6 @@ class SlowSite:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:port to a PostgreSQL server; :meth:`cut` makes it vanish."""
-
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-        self.listener: socket.socket | None = None
-
-    def start(self) -> TcpProxy:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-        return self
-
-    def cut(self) -> None:
-        """Close every connection and stop listening: the server is gone."""
-        with self.lock:
-            if self.listener is not None:
-                # shutdown() wakes the thread blocked in accept(), freeing the port at once.
-                with contextlib.suppress(OSError):
-                    self.listener.shutdown(socket.SHUT_RDWR)
-                self.listener.close()
-                self.listener = None
-            for sock in self.sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self.sockets.clear()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                if self.listener is not listener:
-                    client.close()
-                    server.close()
-                    return
-                self.sockets += [client, server]
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
 
 
 class DaemonProcess:

@@ -8,11 +8,11 @@ import time
 import psutil
 import pytest
 
+from tests.reliability.outage import DatabaseProxy
 from tests.scheduler.conftest import (
     FIXTURES,
     OUTLETS,
     SlowSite,
-    TcpProxy,
     assert_no_overlaps,
     query,
     runs,
@@ -188,10 +188,8 @@ def test_a_hung_crawl_is_timed_out_and_the_daemon_goes_on(
 
 
 def test_the_database_going_away_is_logged_and_survived(migrated_url, sites, start_daemon) -> None:
-    proxy = TcpProxy(("127.0.0.1", 5432)).start()
-    info = psycopg_info(migrated_url)
-    proxied = f"postgresql://{info['user']}@127.0.0.1:{proxy.port}/{info['dbname']}"
-    daemon = start_daemon(proxied, sites, EVERY_FEW_SECONDS)
+    proxy = DatabaseProxy(migrated_url).restore()
+    daemon = start_daemon(proxy.url, sites, EVERY_FEW_SECONDS)
     try:
         for outlet in OUTLETS:
             wait_for(lambda o=outlet: finished(migrated_url, o), 40, f"a crawl of {outlet}")
@@ -200,7 +198,7 @@ def test_the_database_going_away_is_logged_and_survived(migrated_url, sites, sta
         time.sleep(3)
         assert daemon.process.poll() is None, daemon.log()
         restored_at = query(migrated_url, "SELECT now() AS now")[0]["now"]
-        proxy.start()
+        proxy.restore()
         wait_for(lambda: daemon.log().count("leader: scheduling crawls") == 2, 40, "recovery")
         for outlet in OUTLETS:
             wait_for(
@@ -222,9 +220,3 @@ def test_the_database_going_away_is_logged_and_survived(migrated_url, sites, sta
     jobs = query(migrated_url, "SELECT id FROM apscheduler_jobs ORDER BY id")
     assert [job["id"] for job in jobs] == [f"crawl:{outlet}" for outlet in OUTLETS]
     assert_no_overlaps(migrated_url)
-
-
-def psycopg_info(url: str) -> dict[str, str]:
-    import psycopg
-
-    return psycopg.conninfo.conninfo_to_dict(url)
