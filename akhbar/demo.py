@@ -10,6 +10,7 @@ from akhbar.context import CliState, friendly_errors, pass_state
 from akhbar.static_server import StaticSite
 
 SITES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+SAMPLE_QUERY = "الحكومة"  # "the government": in both outlets, and in its inflected forms
 DEMO_OUTLETS = {
     "casablancatoday": "www.casablancatoday.com",
     "hawarnews": "www.hawarnews.com",
@@ -42,8 +43,27 @@ def demo(state: CliState) -> None:
                 settings={"AUTOTHROTTLE_ENABLED": "False"},
             )
             click.echo(run_crawl(state.config, request).summary())
+    show_sample_search(url)
     click.echo(
-        f'\nThe archive is at {url}\nTry: psql "$(akhbar db url)" -c '
+        f"\nThe archive is at {url}\nTry: akhbar search {SAMPLE_QUERY}"
+        ' or psql "$(akhbar db url)" -c '
         '"SELECT o.name, count(*) FROM articles a JOIN outlets o ON o.id = a.outlet_id '
         'GROUP BY 1"'
     )
+
+
+def show_sample_search(url: str) -> None:
+    """Search the new archive for a word both outlets use, as ``akhbar search`` would."""
+    from db.engine import make_engine
+    from db.search import search
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            result = search(connection, SAMPLE_QUERY, limit=3, snippets=False)
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{name} {n}" for name, n in result.outlet_counts.items())
+    click.echo(f"\nakhbar search {SAMPLE_QUERY}: {result.total} articles ({counts})")
+    for hit in result.hits:
+        click.echo(f"  {hit.outlet}: {hit.title}")
