@@ -148,6 +148,16 @@ class Archive:
                 connection, outlet_name, self.revisit_days, self.revisit_interval
             )
 
+    def last_success_started(self, outlet_name: str) -> dt.datetime | None:
+        """Start of the outlet's latest successful crawl (None when unknown or unreachable)."""
+        try:
+            with self.engine.connect() as connection:
+                return runs.last_success_started(connection, outlet_name)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            return None
+
     def store(self, rows: Sequence[Mapping[str, Any]]) -> articles.StoreResult:
         with self.engine.begin() as connection:
             return articles.store_articles(connection, rows)

@@ -7,6 +7,7 @@ machines; it goes away by itself when the holder's connection dies.
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from collections.abc import Mapping
 from typing import Any
@@ -144,3 +145,12 @@ def last_runs(connection: Connection) -> dict[str, dict[str, Any]]:
         .order_by(CrawlRun.outlet_id, CrawlRun.started_at.desc(), CrawlRun.id.desc())
     )
     return {row.outlet: dict(row._mapping) for row in connection.execute(statement)}
+
+
+def last_success_started(connection: Connection, outlet_name: str) -> dt.datetime | None:
+    """When the outlet's latest successful crawl started; None if it never had one."""
+    return connection.execute(
+        select(func.max(CrawlRun.started_at))
+        .join(Outlet, Outlet.id == CrawlRun.outlet_id)
+        .where(Outlet.name == outlet_name, CrawlRun.status == "succeeded")
+    ).scalar_one()

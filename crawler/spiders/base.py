@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from crawler.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
+SITEMAP_LASTMOD_SLACK = timedelta(days=1)
 _PAGINATION = re.compile(r"(/page/\d+/?$)|([?&]page=\d+)")
 
 
@@ -59,6 +60,11 @@ class OutletSpider(scrapy.Spider):
         """Archived article URL -> whether the revisit policy wants it fetched again."""
         self._depth_limited: set[str] = set()
         """Listing pages whose further pages were not followed (too deep)."""
+        self._requested: set[str] = set()
+        """Article URLs asked for in this crawl: sitemaps, feeds and listings name each
+        article several times, and Scrapy's dupefilter would only drop them later."""
+        self.unchanged_before: datetime | None = None
+        """Sitemaps an index says were last modified before this are not fetched again."""
 
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
@@ -71,7 +77,12 @@ class OutletSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.settings.getbool("AKHBAR_REFETCH_ARCHIVED"):
-            self.known = await maybe_deferred_to_future(deferToThread(self._load_known))
+            self.known, last_success = await maybe_deferred_to_future(
+                deferToThread(self._load_known)
+            )
+            if last_success is not None:
+                # A day of slack for sites whose lastmod runs behind their own changes.
+                self.unchanged_before = last_success - SITEMAP_LASTMOD_SLACK
         base = self.outlet.base_url
         # Reading robots.txt is always allowed, and a site without one is not failing.
         yield Request(
@@ -87,10 +98,12 @@ class OutletSpider(scrapy.Spider):
         for url in self.outlet.listing_urls:
             yield self._request(url, self.parse_listing, meta={"listing_depth": 0})
 
-    def _load_known(self) -> dict[str, bool]:
+    def _load_known(self) -> tuple[dict[str, bool], datetime | None]:
         archive = Archive.from_settings(self.settings)
         try:
-            return archive.known_urls(self.outlet_name)
+            return archive.known_urls(self.outlet_name), archive.last_success_started(
+                self.outlet_name
+            )
         finally:
             archive.close()
 
@@ -104,10 +117,27 @@ class OutletSpider(scrapy.Spider):
             self._count_error("bad_sitemap", response.url)
             return
         for entry in sitemap.entries:
-            if sitemap.is_index:
-                yield self._request(entry.url, self.parse_sitemap)
-            else:
+            if not sitemap.is_index:
                 yield from self.follow_article(entry.url, entry)
+            elif self._unchanged_since_last_crawl(entry):
+                self.crawler.stats.inc_value("akhbar/sitemaps_skipped_unchanged")
+            else:
+                yield self._request(entry.url, self.parse_sitemap)
+
+    def _unchanged_since_last_crawl(self, entry: discovery.Entry) -> bool:
+        """Whether an index says this sitemap has not changed since the last good crawl.
+
+        Past months' sitemaps then cost nothing on a re-crawl, so its requests do not
+        grow with the archive. ``--full`` fetches them all.
+        """
+        if self.unchanged_before is None or not entry.lastmod:
+            return False
+        lastmod = parse_iso_datetime(entry.lastmod)
+        if lastmod is None:
+            return False
+        if not isinstance(lastmod, datetime):  # a date alone: the end of that day, UTC
+            lastmod = datetime.combine(lastmod, time.max, tzinfo=UTC)
+        return lastmod < self.unchanged_before
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         entries = discovery.parse_feed(response.body)
@@ -121,12 +151,21 @@ class OutletSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count_error("not_html", response.url)
             return
+        articles, further = [], []
         for href in response.css("a::attr(href)").getall():
             url = canonicalize_url(href.strip(), base=response.url)
             if self.is_article_url(url):
+                articles.append(url)
                 yield from self.follow_article(url)
             elif self.is_listing_page(url):
-                yield from self.follow_listing(response, url)
+                further.append(url)
+        # Listings run newest first: a page of nothing but archived articles (none due a
+        # revisit) means the pages after it hold older ones still, so the crawl stops here.
+        if articles and all(self.known.get(url) is False for url in articles):
+            self.crawler.stats.inc_value("akhbar/listings_stopped_archived")
+            return
+        for url in further:
+            yield from self.follow_listing(response, url)
 
     def follow_listing(self, response: Response, url: str) -> Iterator[Request]:
         """A further page of the listing ``response`` is, unless the listing is too deep.
@@ -166,6 +205,9 @@ class OutletSpider(scrapy.Spider):
         if url in self.known and not self.known[url]:
             self.crawler.stats.inc_value("akhbar/articles_skipped_known")
             return
+        if url in self._requested:
+            return
+        self._requested.add(url)
         yield self._request(url, self._parse_article_page, meta={"hint": entry})
 
     def _request(self, url: str, callback: Any, meta: dict[str, Any] | None = None) -> Request:

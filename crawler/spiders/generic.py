@@ -39,7 +39,6 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import trafilatura
 from scrapy.http import Request, Response, TextResponse
 
 from crawler import discovery
@@ -396,6 +395,10 @@ class GenericSpider(OutletSpider):
             return None
         container = self._container(h1) if h1 is not None else None
         headings = self._headings(container if container is not None else root)
+
+        # Imported here: Scrapy's spider loader imports every spider module for every
+        # crawl, and trafilatura (with courlan, htmldate...) costs each outlet's ~15 MB.
+        import trafilatura
 
         document = trafilatura.bare_extraction(
             root,

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from akhbar.static_server import StaticSite
+from crawler.registry import outlet_spiders
 from db import schema
 from db.articles import copies_of
 from db.config import load_config
@@ -222,6 +223,26 @@ def test_second_crawl_fetches_no_archived_article_and_stores_nothing(second_craw
     result = second_crawls[outlet]
     assert result.status == "succeeded"
     assert (result.articles_new, result.articles_updated, result.articles_unchanged) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_second_crawl_skips_sitemaps_and_listing_pages_unchanged_since_the_first(
+    archive, second_crawls, outlet
+) -> None:
+    (stats,) = [
+        row["stats"]
+        for row in archive.query(
+            "SELECT stats FROM crawl_runs WHERE id = :id", id=second_crawls[outlet].run_id
+        )
+    ]
+    index = (FIXTURES / outlet / "site" / "sitemap.xml").read_text("utf-8")
+    assert stats["akhbar/sitemaps_skipped_unchanged"] == index.count("<sitemap>")
+    assert stats.get("akhbar/listings_stopped_archived", 0) >= 1
+    # What is left is the entry documents: robots.txt (twice: Scrapy's robots middleware
+    # reads it, and the spider for its Sitemap: lines), sitemaps, feeds, first listing pages.
+    info = outlet_spiders()[outlet].outlet
+    entry_documents = 2 + len(info.sitemap_urls) + len(info.feed_urls) + len(info.listing_urls)
+    assert second_crawls[outlet].pages_crawled == entry_documents
 
 
 @pytest.mark.parametrize("outlet", OUTLETS)
