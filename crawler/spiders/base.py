@@ -159,9 +159,9 @@ class OutletSpider(scrapy.Spider):
                 yield from self.follow_article(url)
             elif self.is_listing_page(url):
                 further.append(url)
-        # Listings run newest first: a page of nothing but archived articles (none due a
-        # revisit) means the pages after it hold older ones still, so the crawl stops here.
-        if articles and all(self.known.get(url) is False for url in articles):
+        # Listings run newest first: once a page shows an archived article, the pages after
+        # it hold older ones, archived by an earlier crawl or found in the sitemaps.
+        if any(url in self.known for url in articles):
             self.crawler.stats.inc_value("akhbar/listings_stopped_archived")
             return
         for url in further:
