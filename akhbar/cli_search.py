@@ -34,6 +34,11 @@ def _date(value: str | None, name: str) -> dt.datetime | dt.date | None:
 @click.option(
     "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True
 )
+@click.option(
+    "--exhaustive",
+    is_flag=True,
+    help="Rank every match, not only the most recent ones (slow on very common words).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_state
 @friendly_errors
@@ -47,6 +52,7 @@ def search_command(
     limit: int,
     offset: int,
     sort: str,
+    exhaustive: bool,
     as_json: bool,
 ) -> None:
     """Search the archive: words, "quoted phrases", OR, -exclude (Arabic-aware)."""
@@ -65,6 +71,7 @@ def search_command(
                 limit=limit,
                 offset=offset,
                 sort=sort,  # type: ignore[arg-type]
+                exhaustive=exhaustive,
             )
     finally:
         engine.dispose()
@@ -73,7 +80,9 @@ def search_command(
             click.echo(json.dumps(hit.as_json(), ensure_ascii=False))
         return
     counts = ", ".join(f"{name} {n}" for name, n in result.outlet_counts.items())
-    click.echo(f"{result.total} articles" + (f" ({counts})" if counts else ""), err=True)
+    total = f"{result.total}" if result.total_exact else f"about {result.total}"
+    scope = "" if result.ranked is None else f"; ranked the {result.ranked} most recent"
+    click.echo(f"{total} articles{scope}" + (f" ({counts})" if counts else ""), err=True)
     for number, hit in enumerate(result.hits, offset + 1):
         when = hit.published_at.date().isoformat() if hit.published_at else "????-??-??"
         click.echo(f"{number}. {hit.title}")
@@ -123,15 +132,27 @@ def import_command(state: CliState, file: click.utils.LazyFile, fmt: str, batch_
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log every request (a cost under heavy load).",
+)
 @pass_state
 @friendly_errors
-def serve_command(state: CliState, host: str, port: int) -> None:
+def serve_command(state: CliState, host: str, port: int, access_log: bool) -> None:
     """Serve the search page and the JSON API (/api/search, /docs)."""
     import uvicorn
 
     from akhbar.web import create_app
 
-    uvicorn.run(create_app(state.database_url()), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(state.database_url()),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 def register(cli: click.Group) -> None:

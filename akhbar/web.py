@@ -44,10 +44,16 @@ class Hit(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    """A page of results with the total and counts per outlet."""
+    """A page of results with the total and counts per outlet.
+
+    ``ranked`` is null when every match was ranked (and counted per outlet); else the
+    number of most recent matches that were: the default search bounds its ranking.
+    """
 
     query: str
     total: int
+    total_exact: bool
+    ranked: int | None
     limit: int
     offset: int
     outlet_counts: dict[str, int]
@@ -62,6 +68,10 @@ Until = Annotated[dt.date | None, Query(description="Published on or before (YYY
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Sort = Annotated[Literal["relevance", "date"], Query()]
+Exhaustive = Annotated[
+    bool,
+    Query(description="Rank every match, not only the most recent ones (slow on common words)."),
+]
 
 
 def is_rtl(value: str) -> bool:
@@ -103,8 +113,12 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
         limit: Limit = 10,
         offset: Offset = 0,
         sort: Sort = "relevance",
+        exhaustive: Exhaustive = False,
     ) -> SearchResponse:
-        """Search the archive. Syntax: words, "quoted phrases", OR, -exclude."""
+        """Search the archive. Syntax: words, "quoted phrases", OR, -exclude.
+
+        Ranked by relevance among the most recent matches unless ``exhaustive``.
+        """
         result = run(
             q,
             outlet=outlet,
@@ -114,10 +128,13 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
             limit=limit,
             offset=offset,
             sort=sort,
+            exhaustive=exhaustive,
         )
         return SearchResponse(
             query=q,
             total=result.total,
+            total_exact=result.total_exact,
+            ranked=result.ranked,
             limit=result.limit,
             offset=result.offset,
             outlet_counts=result.outlet_counts,
@@ -135,6 +152,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
         limit: Limit = 10,
         offset: Offset = 0,
         sort: Sort = "relevance",
+        exhaustive: Exhaustive = False,
     ) -> HTMLResponse:
         result = (
             run(
@@ -146,6 +164,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
                 limit=limit,
                 offset=offset,
                 sort=sort,
+                exhaustive=exhaustive,
             )
             if q.strip()
             else None
@@ -160,6 +179,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
                 "until": until,
                 "sort": sort,
                 "limit": limit,
+                "exhaustive": "true" if exhaustive else None,
             }.items()
             if v
         }

@@ -56,24 +56,29 @@ class ImportSummary:
         )
 
 
+def _clean(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and real corpora have stray ones (the shared
+    # Arabic corpus ends some bodies with one): drop them rather than fail the batch.
+    return unicodedata.normalize("NFC", value.replace("\x00", "")).strip()
+
+
 def _text(value: Any, name: str, required: bool = False) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise BadLine(f"missing {name}")
-        return None
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         raise BadLine(f"{name} must be a string")
-    return unicodedata.normalize("NFC", value).strip() or None
+    cleaned = _clean(value) if value else ""
+    if not cleaned and required:
+        raise BadLine(f"missing {name}")
+    return cleaned or None
 
 
 def _list(value: Any, name: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
+        value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadLine(f"{name} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return [cleaned for v in value if (cleaned := _clean(v))]
 
 
 def _timestamp(value: Any, name: str) -> dt.datetime | None:

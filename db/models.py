@@ -79,6 +79,28 @@ class Article(Base):
         Index("ix_articles_outlet_id_published_at", "outlet_id", "published_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_content_hash", "content_hash"),
+        # The recency key of the bounded default search (migration c3f8a1d5e7b2).
+        Index(
+            "ix_articles_recency",
+            text(
+                "COALESCE(published_at,"
+                " timezone('UTC'::text, published_date::timestamp without time zone))"
+            ),
+        ),
+        Index(
+            "ix_articles_outlet_id_recency",
+            "outlet_id",
+            text(
+                "COALESCE(published_at,"
+                " timezone('UTC'::text, published_date::timestamp without time zone))"
+            ),
+        ),
+        Index(
+            "ix_articles_search_recent",
+            text("(search_vector || akhbar_recency_week_v1(published_at, published_date))"),
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
         Index(
             "ix_articles_search_vector",
             "search_vector",

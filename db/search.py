@@ -17,11 +17,15 @@ cannot do with our stemming, and it costs nothing for rows not displayed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
+import itertools
 import logging
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -131,7 +135,11 @@ class SearchHit:
 
 @dataclass
 class SearchResult:
-    """A page of hits, the total, and counts per outlet (ignoring the outlet filter)."""
+    """A page of hits, the total, and counts per outlet (ignoring the outlet filter).
+
+    ``ranked`` is None when every match was ranked and counted per outlet; otherwise
+    it is how many of the most recent matches were (the default, bounded search).
+    """
 
     query: str
     tsquery: str | None
@@ -140,6 +148,8 @@ class SearchResult:
     outlet_counts: dict[str, int]
     limit: int
     offset: int
+    total_exact: bool = True
+    ranked: int | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -269,6 +279,10 @@ _LATIN_SQL = text(
 )
 
 
+FORMS_CACHE_SIZE = 100_000
+_FORMS_CACHE: dict[str, tuple[str, bool]] = {}
+
+
 class QueryBuilder:
     """Turns a :class:`ParsedQuery` into a tsquery string, using the database's functions."""
 
@@ -278,6 +292,7 @@ class QueryBuilder:
         self._forms: dict[str, tuple[str, bool]] = {}
         self._latin: dict[str, list[str]] = {}
         self.positive_lexemes: set[str] = set()
+        self._matching = False
 
     def _load(self, items: Iterable[str]) -> None:
         missing = sorted({i for i in items if i not in self._info})
@@ -289,10 +304,17 @@ class QueryBuilder:
             self._info[item] = _WordInfo(n.strip(), s.strip(), bool(stop), list(variants))
 
     def _load_forms(self, forms: Iterable[str]) -> None:
-        missing = sorted({f for f in forms if f not in self._forms})
+        wanted = set(forms)
+        # The stem and stop-word functions are IMMUTABLE (a change is a new _v2):
+        # what they said once holds for the life of the process.
+        self._forms.update((f, _FORMS_CACHE[f]) for f in wanted if f in _FORMS_CACHE)
+        missing = sorted(f for f in wanted if f not in self._forms)
         if missing:
             for form, stem, stop in self.connection.execute(_FORMS_SQL, {"forms": missing}):
                 self._forms[form] = (stem.strip().lower(), bool(stop))
+            if len(_FORMS_CACHE) > FORMS_CACHE_SIZE:
+                _FORMS_CACHE.clear()
+            _FORMS_CACHE.update((f, self._forms[f]) for f in missing if f in self._forms)
 
     def _load_latin(self, words: Iterable[str]) -> None:
         missing = sorted({w for w in words if w not in self._latin and _LATIN.search(w)})
@@ -315,8 +337,16 @@ class QueryBuilder:
             return forms
         return bases
 
-    def build(self, parsed: ParsedQuery) -> str | None:
-        """The tsquery text for ``parsed``, or None when nothing searchable is left."""
+    def build(self, parsed: ParsedQuery, *, matching: bool = False) -> str | None:
+        """The tsquery text for ``parsed``, or None when nothing searchable is left.
+
+        ``matching=True`` leaves out what cannot change which articles match: the
+        exact form of a word whose stem is asked too (every article holding the form
+        has its stem indexed). Finding matches then reads about half as many GIN
+        postings for a common word; ranking keeps the full query, where an exact
+        form counts extra.
+        """
+        self._matching = matching
         self._load(parsed.words() + [" ".join(t.words) for c in parsed.clauses for t in c.terms])
         variant_words = [
             w
@@ -379,7 +409,9 @@ class QueryBuilder:
         info = self._info.get(word)
         if info is None or info.stop or not info.normalized:
             return None
-        lexemes: list[str] = [info.normalized.lower()]
+        own_stem, stop = self._forms.get(info.normalized, ("", True))
+        redundant = self._matching and bool(own_stem) and not stop
+        lexemes: list[str] = [] if redundant else [info.normalized.lower()]
         for form in self.surface_forms(info.normalized):
             stem, stop = self._forms.get(form, ("", True))
             if stem and not stop:
@@ -402,55 +434,329 @@ def build_tsquery(connection: Connection, query: str) -> str | None:
 
 # ---------------------------------------------------------------------------
 # Searching
+#
+# Ranking costs ~10 µs per matching row (ts_rank detoasts each search_vector), so
+# ranking every match of a common word in a large archive takes seconds. The
+# default search ranks only the CANDIDATES most recent matches: for news, a reader
+# asking for a common word wants the best of what is recent, not a 2015 article
+# that happens to repeat it more often. The candidates are found without ranking
+# anything, through a recency window: the match query is ANDed with the week
+# lexemes of the window ('#w2968' | '#w2969' ...) on ix_articles_search_recent
+# (search_vector plus the article's week, migration c3f8a1d5e7b2), so GIN reads
+# the postings of those weeks and skips through the long list of a common word.
+# The first window suits the commonest words (the newest
+# CANDIDATES * WINDOW_SLACK / COMMON_FRACTION articles, read off the statistics
+# ANALYZE keeps); it widens by the density it found until it holds more than
+# CANDIDATES matches, the last pass being the whole archive on the plain GIN
+# index. A rare word costs a few cheap passes, a common one a single pass over a
+# small window. ``exhaustive=True`` ranks every match instead.
+
+CANDIDATES = 500
+WINDOW_SLACK = 1.5  # aim each window at 1.5x the candidates the density predicts
+COMMON_FRACTION = 0.3  # the first window suits words in 30 % of the articles
+MAX_WINDOWS = 4  # the last one is the whole archive
+# When the archive is expected to hold no more matches than this, the next pass
+# takes them all (a wide btree range would cost more than fetching them).
+FULL_PASS_MATCHES = 2000
+# Up to this many weeks a window is matched on week lexemes; GIN then tests every
+# week's postings against the whole query, which costs more than a btree range.
+MAX_WEEKS = 16
+# Under a filter that leaves few of a common word's matches, the plain GIN
+# postings of the word are long: week lexemes stay cheaper up to about a year.
+MAX_WEEKS_COMMON = 40
+COMMON_DENSITY = 0.05
+# A btree range entry costs about an eighth of fetching a matching row: past this
+# many window rows per expected match, testing the matches' own rows is cheaper.
+RANGE_ROWS_PER_MATCH = 8
+
+# Per-search settings. The tsquery must be planned as a constant (a generic plan
+# guesses 0.5 % for any @@); bitmaps of common words must stay exact (a lossy page
+# forces rechecks). The planner does not know that reading a search_vector means
+# detoasting ~5 KB, so it would test @@ row by row on a sequential or recency-index
+# scan; the GIN index (alone or ANDed with a btree) is the right path for every
+# search, so the others are disabled for the search's transaction.
+_SETTINGS_SQL = text(
+    "SELECT pg_catalog.set_config('statement_timeout', :timeout, true),"
+    " pg_catalog.set_config('plan_cache_mode', 'force_custom_plan', true),"
+    " pg_catalog.set_config('work_mem', '32MB', true),"
+    " pg_catalog.set_config('enable_seqscan', 'off', true),"
+    " pg_catalog.set_config('enable_indexscan', 'off', true),"
+    # Parallel workers only slow a search down when many run at once on few cores.
+    " pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)"
+)
+
+# Publication instant, else the UTC midnight of the date: the expression of
+# ix_articles_recency and ix_articles_outlet_id_recency (migration c3f8a1d5e7b2).
+RECENCY = (
+    "coalesce(a.published_at, pg_catalog.timezone('UTC', CAST(a.published_date AS timestamp)))"
+)
 
 
-_FILTERS = """
-    AND (CAST(:lang AS text) IS NULL OR a.language = CAST(:lang AS text))
-    AND (CAST(:since AS timestamptz) IS NULL
-         OR coalesce(a.published_at, CAST(a.published_date AS timestamptz))
-            >= CAST(:since AS timestamptz))
-    AND (CAST(:until AS timestamptz) IS NULL
-         OR coalesce(a.published_at, CAST(a.published_date AS timestamptz))
-            < CAST(:until AS timestamptz))
-"""
+@dataclass(frozen=True)
+class _Filters:
+    outlet: str | None
+    outlet_id: int | None
+    lang: str | None
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+    def sql(self, with_outlet: bool = True) -> str:
+        """The WHERE conditions of the filters that are set: fixed fragments, bound values."""
+        parts = []
+        if with_outlet and self.outlet_id is not None:
+            parts.append("a.outlet_id = :outlet_id")
+        if self.lang is not None:
+            parts.append("a.language = :lang")
+        if self.since is not None:
+            parts.append(f"{RECENCY} >= :since")
+        if self.until is not None:
+            parts.append(f"{RECENCY} < :until")
+        return "".join(f" AND {part}" for part in parts)
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "outlet_id": self.outlet_id,
+            "lang": self.lang,
+            "since": self.since,
+            "until": self.until,
+        }
+
 
 _ORDER = {
-    "relevance": "rank DESC, a.published_at DESC NULLS LAST, a.id DESC",
-    "date": (
-        "coalesce(a.published_at, CAST(a.published_date AS timestamptz)) DESC NULLS LAST,"
-        " rank DESC, a.id DESC"
-    ),
+    "relevance": f"rank DESC, {RECENCY} DESC NULLS LAST, a.id DESC",
+    "date": f"{RECENCY} DESC NULLS LAST, rank DESC, a.id DESC",
 }
 
 
-def _hits_sql(sort: SortOrder) -> Any:
-    # The tsquery is a bound parameter cast once in FROM, never a function per row.
+# Both tsqueries are bound parameters cast once in FROM, never a function per row:
+# :mq finds the matches, :tsq (the full query) ranks them.
+def _exhaustive_hits_sql(sort: SortOrder, conditions: str) -> Any:
     return text(
         f"""
         SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.language,
                pg_catalog.ts_rank(a.search_vector, q.q) AS rank
-        FROM CAST(:tsq AS tsquery) AS q(q), articles a
+        FROM CAST(:tsq AS tsquery) AS q(q), CAST(:mq AS tsquery) AS m(q), articles a
         JOIN outlets o ON o.id = a.outlet_id
-        WHERE a.search_vector @@ q.q
-          AND (CAST(:outlet AS text) IS NULL OR o.name = CAST(:outlet AS text))
-          {_FILTERS}
+        WHERE a.search_vector @@ m.q {conditions}
         ORDER BY {_ORDER[sort]}
         LIMIT :limit OFFSET :offset
         """
     )
 
 
-_COUNTS_SQL = text(
-    f"""
-    SELECT o.name, count(*)
-    FROM CAST(:tsq AS tsquery) AS q(q), articles a
-    JOIN outlets o ON o.id = a.outlet_id
-    WHERE a.search_vector @@ q.q
-      {_FILTERS}
-    GROUP BY o.name
-    ORDER BY count(*) DESC, o.name
+def _exhaustive_counts_sql(conditions: str) -> Any:
+    return text(
+        f"""
+        SELECT o.name, count(*)
+        FROM CAST(:mq AS tsquery) AS m(q), articles a
+        JOIN outlets o ON o.id = a.outlet_id
+        WHERE a.search_vector @@ m.q {conditions}
+        GROUP BY o.name
+        ORDER BY count(*) DESC, o.name
+        """
+    )
+
+
+# The expression of ix_articles_search_recent: the document plus its week lexeme.
+_WITH_WEEK = "(a.search_vector || public.akhbar_recency_week_v1(a.published_at, a.published_date))"
+
+
+Window = Literal["weeks", "range", "filter", None]
+
+
+def _candidates_sql(conditions: str, window: Window, ranked: bool) -> Any:
+    """The :k most recent matches (in the window), ranked, and how many the window holds.
+
+    ``weeks``: a window of a few weeks, matched on the week lexemes of
+    ix_articles_search_recent. Wider, where GIN would test many week postings for
+    every article: ``range``, a range of ix_articles_recency ANDed with the plain GIN
+    index, or, when the word has few matches in all (reading a long btree range would
+    cost more than fetching them), ``filter``: the plain GIN index, the window tested
+    on the rows (OFFSET 0 keeps the planner from turning the test into a btree scan).
+    ``None``: every match.
+    """
+    match = {
+        "weeks": f"{_WITH_WEEK} @@ (m.q && w.q)",
+        "range": f"a.search_vector @@ m.q AND {RECENCY} >= :cutoff",
+        "filter": "a.search_vector @@ m.q",
+        None: "a.search_vector @@ m.q",
+    }[window]
+    weeks = ", CAST(:wq AS tsquery) AS w(q)" if window == "weeks" else ""
+    rank = "pg_catalog.ts_rank(c.search_vector, q.q)" if ranked else "0"
+    matches = f"""
+        SELECT a.id, a.outlet_id, {RECENCY} AS recency, a.search_vector
+        FROM CAST(:mq AS tsquery) AS m(q){weeks}, articles a
+        WHERE {match} {conditions}
+    """
+    if window == "filter":
+        matches = f"SELECT * FROM ({matches} OFFSET 0) f WHERE f.recency >= :cutoff"
+    return text(
+        f"""
+        SELECT c.id, o.name AS outlet, c.recency, {rank} AS rank, c.in_window
+        FROM CAST(:tsq AS tsquery) AS q(q),
+             LATERAL (
+                 SELECT s.*, count(*) OVER () AS in_window
+                 FROM ({matches}) s
+                 ORDER BY s.recency DESC NULLS LAST, s.id DESC
+                 LIMIT :k
+             ) c
+        JOIN outlets o ON o.id = c.outlet_id
+        """
+    )
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_WEEK = dt.timedelta(days=7)
+
+
+def weeks_tsquery(start: dt.datetime, end: dt.datetime) -> str:
+    """The tsquery of the week lexemes from ``start``'s week to ``end``'s (see the migration)."""
+    first, last = (start - _EPOCH) // _WEEK, (end - _EPOCH) // _WEEK
+    return " | ".join(f"'#w{week}'" for week in range(first, last + 1))
+
+
+# The archive's recency distribution, from the statistics ANALYZE keeps for the
+# expression index: equal-count buckets, oldest first.
+_HISTOGRAM_SQL = text(
+    """
+    SELECT CAST(CAST(s.histogram_bounds AS text) AS timestamptz[]), c.reltuples
+    FROM pg_catalog.pg_stats s, pg_catalog.pg_class c
+    WHERE s.schemaname = current_schema() AND s.tablename = 'ix_articles_recency'
+      AND c.oid = CAST('ix_articles_recency' AS regclass)
     """
 )
+
+_PAGE_SQL = text(
+    """
+    SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.language
+    FROM articles a JOIN outlets o ON o.id = a.outlet_id
+    WHERE a.id = ANY(:ids)
+    """
+)
+
+
+def _cutoff(bounds: Sequence[dt.datetime], total: float, rows: float) -> dt.datetime | None:
+    """The recency above which the newest ``rows`` of ``total`` articles lie.
+
+    Interpolated inside a histogram bucket; None when that is the whole archive
+    (or there are no statistics yet).
+    """
+    buckets = len(bounds) - 1
+    if buckets < 1 or total <= 0 or rows >= total:
+        return None
+    position = buckets * (1 - rows / total)  # in buckets, from the oldest bound
+    low = min(int(position), buckets - 1)
+    return bounds[low] + (bounds[low + 1] - bounds[low]) * (position - low)
+
+
+def _rows_before(bounds: Sequence[dt.datetime], total: float, when: dt.datetime) -> float:
+    """How many of ``total`` articles are older than ``when``, by the histogram."""
+    buckets = len(bounds) - 1
+    if buckets < 1 or when <= bounds[0]:
+        return 0.0
+    if when >= bounds[-1]:
+        return total
+    low = bisect.bisect_right(bounds, when) - 1
+    fraction = (when - bounds[low]) / (bounds[low + 1] - bounds[low] or _WEEK)
+    return total * (low + fraction) / buckets
+
+
+def _window_kind(
+    attempt: int,
+    cutoff: dt.datetime | None,
+    newest: dt.datetime,
+    rows: float,
+    matches: float,
+    common: bool = False,
+) -> Window:
+    """How to read a window of ``rows`` articles for a word expected in ``matches``."""
+    if cutoff is None:
+        return None
+    # The first window is small by design.
+    if attempt == 0 or (newest - cutoff) / _WEEK <= (MAX_WEEKS_COMMON if common else MAX_WEEKS):
+        return "weeks"
+    return "range" if rows <= RANGE_ROWS_PER_MATCH * matches else "filter"
+
+
+@dataclass
+class _Candidates:
+    """The matches ranked by the bounded search, and what is known of all matches."""
+
+    matches: int  # counted over the whole archive, or estimated from a window
+    rows: list[Any]  # (id, outlet, recency, rank): every match, or the k most recent
+    complete: bool  # rows are every match
+    exact: bool  # matches is a count, not an estimate
+    density: float = 0.0  # matches per article of the archive
+
+
+def _recent_candidates(
+    connection: Connection,
+    params: dict[str, Any],
+    conditions: str,
+    k: int,
+    ranked: bool = True,
+    common: bool = False,
+) -> _Candidates:
+    """The ``k`` most recent matches, found through a recency window of the right size.
+
+    ``common``: the words are known to be common without the filters (an outlet): the
+    plain GIN postings would be long, so wider windows are still read on week lexemes.
+    """
+    stats = connection.execute(_HISTOGRAM_SQL).first()
+    bounds, total = (stats[0] or [], float(stats[1])) if stats else ([], 0.0)
+    # The window runs to the newest week (articles stored since the last ANALYZE
+    # too), or back from ``until``, the articles after it not counting.
+    newest = max([dt.datetime.now(dt.UTC), *bounds[-1:]]) + _WEEK
+    since, until = params.get("since"), params.get("until")
+    later = 0.0
+    if until is not None and until < newest:
+        newest, later = until, total - _rows_before(bounds, total, until)
+    wanted = k * WINDOW_SLACK / COMMON_FRACTION  # archive rows in the first window
+    final, expected = False, math.inf
+    for attempt in range(MAX_WINDOWS):
+        cutoff = None if final else _cutoff(bounds, total, wanted + later)
+        final = final or cutoff is None or attempt == MAX_WINDOWS - 1
+        if since is not None and (final or cutoff <= since):
+            cutoff, final = since, True  # the filter bounds the search: the window is all of it
+        elif final:
+            cutoff = None
+        window = _window_kind(attempt, cutoff, newest, wanted, expected, common)
+        rows = connection.execute(
+            _candidates_sql(conditions, window, ranked),
+            {
+                **params,
+                "k": k + 1,
+                "cutoff": cutoff,
+                "wq": weeks_tsquery(cutoff, newest) if window == "weeks" else None,
+            },
+        ).all()
+        in_window = rows[0].in_window if rows else 0
+        if final:
+            density = in_window / max(total, 1.0)
+            return _Candidates(in_window, rows[:k], in_window <= k, exact=True, density=density)
+        # Whole weeks: the window starts at the beginning of the cutoff's week.
+        start = _EPOCH + (cutoff - _EPOCH) // _WEEK * _WEEK if window == "weeks" else cutoff
+        window_rows = max(total - later - _rows_before(bounds, total, start), 1.0)
+        expected = in_window * (total - later) / window_rows  # matches, extrapolated
+        if in_window > k:
+            density = expected / max(total - later, 1.0)
+            estimate = max(in_window, round(expected))
+            return _Candidates(estimate, rows[:k], False, exact=False, density=density)
+        # Few matches in the whole archive: take them all rather than widen again.
+        final = expected <= FULL_PASS_MATCHES
+        wanted = window_rows * max(4.0, k * WINDOW_SLACK / max(in_window, 1))
+    raise AssertionError("the last window is the whole archive")
+
+
+def _sort_key(sort: SortOrder) -> Any:
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+    def by_recency(row: Any) -> dt.datetime:
+        return row.recency or oldest
+
+    if sort == "date":
+        return lambda row: (by_recency(row), row.rank, row.id)
+    return lambda row: (row.rank, by_recency(row), row.id)
 
 
 def _as_utc(value: dt.datetime | dt.date | None, end: bool = False) -> dt.datetime | None:
@@ -466,6 +772,15 @@ def _as_utc(value: dt.datetime | dt.date | None, end: bool = False) -> dt.dateti
     return value
 
 
+def _outlet_id(connection: Connection, outlet: str | None) -> int | None:
+    if not outlet:
+        return None
+    found = connection.execute(
+        text("SELECT id FROM outlets WHERE name = :name"), {"name": outlet}
+    ).scalar_one_or_none()
+    return -1 if found is None else found  # an unknown outlet matches nothing
+
+
 def search(
     connection: Connection,
     query: str,
@@ -478,46 +793,102 @@ def search(
     offset: int = 0,
     sort: SortOrder = "relevance",
     snippets: bool = True,
+    exhaustive: bool = False,
 ) -> SearchResult:
     """Search the archive; malformed queries give an empty result, never an error.
 
     ``since`` is inclusive, ``until`` exclusive (a date ``until`` includes that day).
-    Counts per outlet apply every filter except ``outlet``.
+    Counts per outlet apply every filter except ``outlet``. By default only the
+    :data:`CANDIDATES` most recent matches are ranked and counted per outlet (all
+    of them when there are no more); ``exhaustive=True`` ranks and counts every
+    match, at a cost that grows with their number.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), MAX_OFFSET))
     sort = sort if sort in _ORDER else "relevance"
-    connection.execute(text(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'"))
+    connection.execute(_SETTINGS_SQL, {"timeout": STATEMENT_TIMEOUT})
     builder = QueryBuilder(connection)
-    tsq = builder.build(parse_query(query or ""))
+    parsed = parse_query(query or "")
+    tsq = builder.build(parsed)
     if tsq is None:
         return SearchResult(query, None, 0, [], {}, limit, offset)
+    filters = _Filters(
+        outlet or None,
+        _outlet_id(connection, outlet),
+        lang or None,
+        _as_utc(since),
+        _as_utc(until, end=True),
+    )
     params = {
         "tsq": tsq,
-        "outlet": outlet or None,
-        "lang": lang or None,
-        "since": _as_utc(since),
-        "until": _as_utc(until, end=True),
+        "mq": builder.build(parsed, matching=True),
+        **filters.params(),
         "limit": limit,
         "offset": offset,
     }
-    counts = {name: n for name, n in connection.execute(_COUNTS_SQL, params)}
-    total = counts.get(outlet, 0) if outlet else sum(counts.values())
+    run = _search_exhaustive if exhaustive else _search_recent
+    result = run(connection, tsq, filters, params, sort)
+    result.query = query
+    if snippets and result.hits:
+        add_snippets(connection, result.hits, builder.positive_lexemes)
+    return result
+
+
+def _search_exhaustive(
+    connection: Connection, tsq: str, filters: _Filters, params: dict[str, Any], sort: SortOrder
+) -> SearchResult:
+    counts_sql = _exhaustive_counts_sql(filters.sql(with_outlet=False))
+    counts = {name: n for name, n in connection.execute(counts_sql, params)}
+    total = counts.get(filters.outlet, 0) if filters.outlet else sum(counts.values())
     hits = [
-        SearchHit(
-            id=row.id,
-            url=row.url,
-            outlet=row.outlet,
-            title=row.title,
-            published_at=row.published_at,
-            language=row.language,
-            rank=float(row.rank),
-        )
-        for row in connection.execute(_hits_sql(sort), params)
+        _hit(row, float(row.rank))
+        for row in connection.execute(_exhaustive_hits_sql(sort, filters.sql()), params)
     ]
-    if snippets and hits:
-        add_snippets(connection, hits, builder.positive_lexemes)
-    return SearchResult(query, tsq, total, hits, counts, limit, offset)
+    return SearchResult("", tsq, total, hits, counts, params["limit"], params["offset"])
+
+
+def _search_recent(
+    connection: Connection, tsq: str, filters: _Filters, params: dict[str, Any], sort: SortOrder
+) -> SearchResult:
+    limit, offset = params["limit"], params["offset"]
+    # Deep pages (past CANDIDATES) rank more: the first pages never change with depth.
+    k = max(CANDIDATES, offset + limit)
+    if filters.outlet_id is None:
+        found = faceted = _recent_candidates(connection, params, filters.sql(), k)
+    else:
+        # The facets first: they tell how common the words are without the outlet.
+        faceted = _recent_candidates(
+            connection, params, filters.sql(with_outlet=False), k, ranked=False
+        )
+        common = faceted.density >= COMMON_DENSITY
+        found = _recent_candidates(connection, params, filters.sql(), k, common=common)
+    counts = Counter(row.outlet for row in faceted.rows)
+    page = sorted(found.rows, key=_sort_key(sort), reverse=True)[offset : offset + limit]
+    details = {row.id: row for row in connection.execute(_PAGE_SQL, {"ids": [r.id for r in page]})}
+    hits = [_hit(details[row.id], float(row.rank)) for row in page if row.id in details]
+    return SearchResult(
+        "",
+        tsq,
+        found.matches,
+        hits,
+        dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
+        limit,
+        offset,
+        total_exact=found.exact,
+        ranked=None if found.complete else len(found.rows),
+    )
+
+
+def _hit(row: Any, rank: float) -> SearchHit:
+    return SearchHit(
+        id=row.id,
+        url=row.url,
+        outlet=row.outlet,
+        title=row.title,
+        published_at=row.published_at,
+        language=row.language,
+        rank=rank,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -548,6 +919,7 @@ def add_snippets(connection: Connection, hits: list[SearchHit], lexemes: set[str
     tokenized = {i: _TOKEN.split(body[:20_000]) for i, body in bodies.items()}
     titles = {hit.id: _TOKEN.split(hit.title or "") for hit in hits}
     surface = sorted({p for parts in [*tokenized.values(), *titles.values()] for p in parts[1::2]})
+    surface = _may_match(surface, lexemes)
     matched: set[str] = set()
     if surface and lexemes:
         for word, normalized, stem in connection.execute(_STEMS_SQL, {"words": surface}):
@@ -558,17 +930,66 @@ def add_snippets(connection: Connection, hits: list[SearchHit], lexemes: set[str
         hit.title_parts = [(p, i % 2 == 1 and p in matched) for i, p in enumerate(titles[hit.id])]
 
 
+# The letter folds of akhbar_ar_normalize_v1 (and the marks it deletes), for a cheap
+# first test in Python only.
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "ء",
+        "ئ": "ء",
+        "\u0640": None,
+        "\u0670": None,
+        **{chr(mark): None for mark in range(0x064B, 0x0660)},
+    }
+)
+_NOT_ARABIC = re.compile(r"[^\u0621-\u063A\u0641-\u064A\n]")
+
+
+def _may_match(words: list[str], lexemes: set[str]) -> list[str]:
+    """The words worth stemming in SQL, found by scanning all of them at once.
+
+    A plain Arabic word can only match if a lexeme is a substring of its folded
+    form (the stemmer only cuts prefixes and suffixes); ASCII digits only if they
+    are a lexeme; anything else (Latin, rarer letters) is always sent.
+    """
+    arabic = sorted((lex for lex in lexemes if _ARABIC_WORD.match(lex)), key=len, reverse=True)
+    if not arabic or not words:
+        return words
+    folded = "\n".join(words).translate(_FOLD)
+    starts = list(itertools.accumulate((len(w) + 1 for w in folded.split("\n")), initial=0))
+    pattern = re.compile("|".join(map(re.escape, arabic)))
+    found = {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(folded)}
+    other = {bisect.bisect_right(starts, m.start()) - 1 for m in _NOT_ARABIC.finditer(folded)}
+    other = {i for i in other if not (words[i].isascii() and words[i].isdigit())}
+    digits = {i for i, w in enumerate(words) if w in lexemes}
+    return [words[i] for i in sorted(found | other | digits)]
+
+
 def _window(parts: list[str], matched: set[str]) -> list[tuple[str, bool]]:
-    """The ``SNIPPET_WORDS``-word window with the most distinct matched words."""
+    """The ``SNIPPET_WORDS``-word window with the most distinct matched words.
+
+    Windows start every 4 words (and at the last possible start); the first best
+    one wins. Only windows that hold a match can beat the first window, so only
+    those are scored.
+    """
     words = parts[1::2]
     if not words:
         return [(" ".join(parts)[:200], False)] if parts and parts[0].strip() else []
-    flags = [w in matched for w in words]
-    best, best_score = 0, -1
     last_start = max(0, len(words) - SNIPPET_WORDS)
-    for start in [*range(0, last_start, 4), last_start]:
-        window = words[start : start + SNIPPET_WORDS]
-        score = len({w for w, f in zip(window, flags[start:], strict=False) if f})
+    candidates = {0}
+    for position in (i for i, w in enumerate(words) if w in matched):
+        low = max(0, position - SNIPPET_WORDS + 1)
+        candidates.update(range(-(-low // 4) * 4, min(position, last_start - 1) + 1, 4))
+        if low <= last_start <= position:
+            candidates.add(last_start)
+    best, best_score = 0, -1
+    for start in sorted(candidates):
+        score = len({w for w in words[start : start + SNIPPET_WORDS] if w in matched})
         if score > best_score:
             best, best_score = start, score
     first, last = 2 * best + 1, min(len(parts), 2 * (best + SNIPPET_WORDS))

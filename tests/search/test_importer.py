@@ -65,6 +65,22 @@ def test_good_and_bad_lines(search_engine: Engine) -> None:
     assert again.new == 0 and again.unchanged == 2 and again.outlets_created == []
 
 
+def test_nul_bytes_are_dropped_not_fatal(search_engine: Engine) -> None:
+    # The shared real corpus ends some bodies with a NUL, which PostgreSQL text refuses.
+    record = {**GOOD, "url": "https://import.test/nul", "body": "نص الخبر\n\x00", "title": "\x00"}
+    summary = import_file(search_engine, io.StringIO(_lines({**record, "title": "عنوان\x00"})))
+    assert summary.new == 1 and not summary.errors
+    with search_engine.connect() as connection:
+        body, title = connection.execute(
+            text("SELECT body, title FROM articles WHERE url = :u"), {"u": record["url"]}
+        ).one()
+    assert (body, title) == ("نص الخبر", "عنوان")
+    only_nul = import_file(
+        search_engine, io.StringIO(_lines({**record, "url": record["url"] + "2"}))
+    )
+    assert only_nul.new == 0 and "missing title" in only_nul.errors[0][1]
+
+
 def test_news_please_format(search_engine: Engine) -> None:
     record = {
         "url": "https://np.test/story",

@@ -44,13 +44,24 @@ def test_api_search_returns_results_and_counts(client: TestClient) -> None:
     data = response.json()
     assert data["total"] >= 5 and len(data["results"]) == 5
     assert set(data["results"][0]) == {"url", "outlet", "title", "published_at", "snippet", "rank"}
+    assert data["total_exact"] is True and data["ranked"] is None  # few matches: all ranked
     assert sum(data["outlet_counts"].values()) == data["total"]
 
 
 def test_openapi_schema_describes_the_api(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     params = {p["name"] for p in schema["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "outlet", "lang", "since", "until", "limit", "offset", "sort"}
+    assert params == {
+        "q",
+        "outlet",
+        "lang",
+        "since",
+        "until",
+        "limit",
+        "offset",
+        "sort",
+        "exhaustive",
+    }
 
 
 @pytest.mark.parametrize(
