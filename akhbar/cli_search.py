@@ -84,7 +84,7 @@ def search_command(
     scope = "" if result.ranked is None else f"; ranked the {result.ranked} most recent"
     click.echo(f"{total} articles{scope}" + (f" ({counts})" if counts else ""), err=True)
     for number, hit in enumerate(result.hits, offset + 1):
-        when = hit.published_at.date().isoformat() if hit.published_at else "????-??-??"
+        when = hit.day.isoformat() if hit.day else "undated   "
         click.echo(f"{number}. {hit.title}")
         click.echo(f"   {when}  {hit.outlet}  {hit.url}")
         snippet = "".join(

@@ -39,6 +39,7 @@ class Hit(BaseModel):
     outlet: str
     title: str
     published_at: dt.datetime | None
+    published_date: dt.date | None
     snippet: str
     rank: float
 

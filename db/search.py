@@ -97,8 +97,17 @@ class SearchHit:
     published_at: dt.datetime | None
     language: str | None
     rank: float
+    published_date: dt.date | None = None
+    """The day of publication in the outlet's time zone; some pages give only this."""
     snippet_parts: list[tuple[str, bool]] = field(default_factory=list)
     title_parts: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def day(self) -> dt.date | None:
+        """The publication day to show: the outlet's own, else the UTC day of the instant."""
+        if self.published_date is not None:
+            return self.published_date
+        return self.published_at.date() if self.published_at else None
 
     @property
     def title_html(self) -> str:
@@ -128,6 +137,7 @@ class SearchHit:
             "outlet": self.outlet,
             "title": self.title,
             "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_date": self.published_date.isoformat() if self.published_date else None,
             "snippet": self.snippet,
             "rank": round(self.rank, 6),
         }
@@ -533,7 +543,7 @@ _ORDER = {
 def _exhaustive_hits_sql(sort: SortOrder, conditions: str) -> Any:
     return text(
         f"""
-        SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.language,
+        SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.published_date, a.language,
                pg_catalog.ts_rank(a.search_vector, q.q) AS rank
         FROM CAST(:tsq AS tsquery) AS q(q), CAST(:mq AS tsquery) AS m(q), articles a
         JOIN outlets o ON o.id = a.outlet_id
@@ -628,7 +638,7 @@ _HISTOGRAM_SQL = text(
 
 _PAGE_SQL = text(
     """
-    SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.language
+    SELECT a.id, a.url, o.name AS outlet, a.title, a.published_at, a.published_date, a.language
     FROM articles a JOIN outlets o ON o.id = a.outlet_id
     WHERE a.id = ANY(:ids)
     """
@@ -886,6 +896,7 @@ def _hit(row: Any, rank: float) -> SearchHit:
         outlet=row.outlet,
         title=row.title,
         published_at=row.published_at,
+        published_date=row.published_date,
         language=row.language,
         rank=rank,
     )

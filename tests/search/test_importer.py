@@ -122,7 +122,15 @@ def test_cli_search_json_lines(search_engine: Engine, search_url: str) -> None:
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert len(lines) == 3
-    assert set(lines[0]) == {"url", "outlet", "title", "published_at", "snippet", "rank"}
+    assert set(lines[0]) == {
+        "url",
+        "outlet",
+        "title",
+        "published_at",
+        "published_date",
+        "snippet",
+        "rank",
+    }
     text_out = CliRunner().invoke(
         cli, ["search", "بومبيو", "--outlet", "hawarnews", "--sort", "date"], env=env
     )

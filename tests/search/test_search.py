@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, text
 
+from db.articles import store_articles
 from db.search import parse_query, search
+from tests.search.conftest import article_row
 
 pytestmark = pytest.mark.db
 
@@ -176,3 +178,26 @@ def test_parse_query_shapes() -> None:
     assert [c.negated for c in parsed.clauses] == [False, False, True]
     assert parsed.clauses[0].terms[0].phrase
     assert [t.words for t in parsed.clauses[1].terms] == [("بومبيو",), ("ترامب",)]
+
+
+def test_a_hit_dated_by_day_only_shows_that_day(search_engine: Engine) -> None:
+    with search_engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            outlet_id = connection.execute(
+                text("SELECT id FROM outlets WHERE name = 'hawarnews'")
+            ).scalar_one()
+            row = article_row(
+                outlet_id,
+                "https://www.hawarnews.com/ar/haber/day-only/",
+                "مهرجان زنجبيلستان للقمح",
+                "افتتح مهرجان زنجبيلستان للقمح في قامشلو.",
+            )
+            row["published_date"] = dt.date(2019, 5, 12)
+            store_articles(connection, [row])
+            (hit,) = search(connection, "زنجبيلستان").hits
+        finally:
+            transaction.rollback()
+    assert hit.published_at is None
+    assert hit.day == dt.date(2019, 5, 12)
+    assert hit.as_json()["published_date"] == "2019-05-12"

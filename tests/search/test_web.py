@@ -43,7 +43,15 @@ def test_api_search_returns_results_and_counts(client: TestClient) -> None:
     assert response.status_code == 200
     data = response.json()
     assert data["total"] >= 5 and len(data["results"]) == 5
-    assert set(data["results"][0]) == {"url", "outlet", "title", "published_at", "snippet", "rank"}
+    assert set(data["results"][0]) == {
+        "url",
+        "outlet",
+        "title",
+        "published_at",
+        "published_date",
+        "snippet",
+        "rank",
+    }
     assert data["total_exact"] is True and data["ranked"] is None  # few matches: all ranked
     assert sum(data["outlet_counts"].values()) == data["total"]
 
