@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError
 
 from benchmarks._common import machine_info, print_report
 from benchmarks.corpus import CORPUS, read_corpus
+from benchmarks.import_corpus import sizes
 from db import schema
 from db.engine import make_engine
 from db.search import CANDIDATES, build_tsquery, search
@@ -206,20 +207,17 @@ def latency_summary(values: list[float]) -> dict[str, float]:
     }
 
 
+_REPORTED_SIZES = (
+    "table_with_toast",
+    "ix_articles_search_vector",
+    "ix_articles_search_recent",
+    "ix_articles_recency",
+    "ix_articles_outlet_id_recency",
+)
+
+
 def _sizes(url: str) -> dict[str, int]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            """
-            SELECT 'articles_table_with_toast', pg_table_size('articles')
-            UNION ALL
-            SELECT indexrelid::regclass::text, pg_relation_size(indexrelid)
-            FROM pg_index WHERE indrelid = 'articles'::regclass
-              AND indexrelid::regclass::text IN
-                  ('ix_articles_search_vector', 'ix_articles_search_recent',
-                   'ix_articles_recency', 'ix_articles_outlet_id_recency')
-            """
-        ).fetchall()
-    return {name: int(size) for name, size in rows}
+    return {name: size for name, size in sizes(url).items() if name in _REPORTED_SIZES}
 
 
 def _prepare(url: str) -> None:
