@@ -55,8 +55,10 @@ def test_upgrade_creates_the_schema_in_the_embedded_server(data_dir: Path) -> No
 
 
 def test_later_commands_reuse_the_running_server(data_dir: Path) -> None:
-    first = akhbar("db", "url", data_dir=data_dir).stdout.strip()
+    first = akhbar("db", "url", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
     pid = (data_dir / "pgdata" / "postmaster.pid").read_text().split()[0]
-    second = akhbar("db", "url", data_dir=data_dir).stdout.strip()
-    assert first == second
+    second = akhbar("db", "url", data_dir=data_dir)
+    assert second.returncode == 0, second.stderr
+    assert first.stdout == second.stdout
     assert (data_dir / "pgdata" / "postmaster.pid").read_text().split()[0] == pid
