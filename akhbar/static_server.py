@@ -13,6 +13,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +23,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         logger.debug("%s %s", self.address_string(), format % args)
 
 
-class StaticSite:
-    """Serve ``root`` on 127.0.0.1 (an ephemeral port unless ``port`` is given)."""
+class LocalServer:
+    """An HTTP server on 127.0.0.1 run in a thread: start, stop, and its origin."""
 
-    def __init__(self, root: Path, port: int = 0) -> None:
-        handler = partial(_QuietHandler, directory=str(root))
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.server.daemon_threads = True
+    def __init__(self, server: ThreadingHTTPServer) -> None:
+        self.server = server
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -36,7 +35,7 @@ class StaticSite:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> StaticSite:
+    def start(self) -> Self:
         self.thread.start()
         return self
 
@@ -44,7 +43,7 @@ class StaticSite:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> StaticSite:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -54,3 +53,13 @@ class StaticSite:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class StaticSite(LocalServer):
+    """Serve ``root`` on 127.0.0.1 (an ephemeral port unless ``port`` is given)."""
+
+    def __init__(self, root: Path, port: int = 0) -> None:
+        handler = partial(_QuietHandler, directory=str(root))
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server.daemon_threads = True
+        super().__init__(server)

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Literal
+
+from akhbar.static_server import LocalServer
 
 Robots = Literal["allow", "missing", "broken", "disallow_all"]
 
@@ -298,7 +299,7 @@ class _Server(ThreadingHTTPServer):
             self.site.hits[path].append(time.monotonic())
 
 
-class HostileSite:
+class HostileSite(LocalServer):
     """The hostile site, on an ephemeral port of 127.0.0.1."""
 
     def __init__(
@@ -312,32 +313,7 @@ class HostileSite:
         self.other_origin = other_origin
         self.hits: defaultdict[str, list[float]] = defaultdict(list)
         gzip_bomb()  # built now: compressing 64 MB while the crawler waits would time it out
-        self._server = _Server(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> HostileSite:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> HostileSite:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        super().__init__(_Server(self))
 
     def links(self) -> list[str]:
         """What the home page links to: the good articles, and the faults unless told not to."""

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -22,7 +21,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from akhbar.static_server import StaticSite
+from akhbar.static_server import LocalServer, StaticSite
 from db import schema
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -69,7 +68,7 @@ def assert_no_overlaps(url: str) -> None:
             )
 
 
-class SlowSite:
+class SlowSite(LocalServer):
     """A local copy of a site whose every answer waits ``delay`` seconds first."""
 
     def __init__(self, root: Path, delay: float) -> None:
@@ -85,18 +84,10 @@ class SlowSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def origin(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
+        server.daemon_threads = True
+        super().__init__(server)
+        self.start()
 
 
 class DaemonProcess:
