@@ -94,18 +94,9 @@ class CrawlRunRecorder:
             return
         self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
         self.lock_connection = self.archive.engine.connect()
-        if runs.try_lock_outlet(self.lock_connection, self.outlet_id):
-            # Holding the lock, any `running` row of the outlet was left by a dead process.
-            stale = runs.close_stale_runs(self.lock_connection, self.outlet_id)
-            if stale:
-                logger.warning(
-                    "%s: %d earlier run(s) left running by a dead process recorded interrupted",
-                    spider.outlet_name,
-                    stale,
-                )
-            self.run_id = runs.start_run(
-                self.lock_connection, self.outlet_id, "manual", os.getpid()
-            )
+        self.run_id = runs.begin_locked_run(
+            self.lock_connection, self.outlet_id, spider.outlet_name, "manual", os.getpid()
+        )
         self.lock_connection.commit()
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:

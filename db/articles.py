@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, cast, func, select, text, update
@@ -85,7 +86,7 @@ def store_articles(connection: Connection, rows: Sequence[Mapping[str, Any]]) ->
         _keep_previous_versions(connection, [row["url"] for row in changed])
     to_write = new + changed
     if to_write:
-        connection.execute(_UPSERT, [_article_values(row) for row in to_write])
+        connection.execute(_upsert(), [_article_values(row) for row in to_write])
     if unchanged:
         connection.execute(
             update(Article).where(Article.url.in_(unchanged)).values(last_seen_at=func.now())
@@ -97,7 +98,11 @@ def store_articles(connection: Connection, rows: Sequence[Mapping[str, Any]]) ->
     )
 
 
+@cache
 def _upsert() -> Any:
+    """One statement executed with a list of rows: SQLAlchemy compiles it once per process
+    and caches it, where a multi-row VALUES clause was compiled again for every batch
+    (client CPU per stored article went from 0.48 to 0.10 ms)."""
     statement = insert(Article)
     return statement.on_conflict_do_update(
         index_elements=[Article.url],
@@ -106,12 +111,6 @@ def _upsert() -> Any:
             "last_seen_at": func.now(),
         },
     )
-
-
-# One statement executed with a list of rows: SQLAlchemy compiles it once per process and
-# caches it, where a multi-row VALUES clause was compiled again for every batch (client CPU
-# per stored article went from 0.48 to 0.10 ms).
-_UPSERT = _upsert()
 
 
 def _article_values(row: Mapping[str, Any]) -> dict[str, Any]:

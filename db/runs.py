@@ -8,6 +8,7 @@ machines; it goes away by itself when the holder's connection dies.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import socket
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,8 @@ from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from db.models import CrawlRun, Outlet
+
+logger = logging.getLogger(__name__)
 
 CRAWL_LOCK_CLASS = 0x616B68  # first key of the two-key advisory lock: "akh"
 COUNT_FIELDS = (
@@ -80,6 +83,26 @@ def unlock_outlet(connection: Connection, outlet_id: int) -> None:
     connection.execute(
         text("SELECT pg_advisory_unlock(:cls, :key)"), {"cls": CRAWL_LOCK_CLASS, "key": outlet_id}
     )
+
+
+def begin_locked_run(
+    connection: Connection, outlet_id: int, outlet_name: str, trigger: str, pid: int | None
+) -> int | None:
+    """Take the outlet's crawl lock and start a run under it; None when another crawl holds it.
+
+    Holding the lock, any ``running`` row of the outlet was left by a process that
+    died: those are recorded ``interrupted`` first. The caller commits.
+    """
+    if not try_lock_outlet(connection, outlet_id):
+        return None
+    stale = close_stale_runs(connection, outlet_id)
+    if stale:
+        logger.warning(
+            "%s: %d earlier run(s) left running by a dead process recorded interrupted",
+            outlet_name,
+            stale,
+        )
+    return start_run(connection, outlet_id, trigger, pid)
 
 
 def start_run(connection: Connection, outlet_id: int, trigger: str, pid: int | None) -> int:

@@ -158,20 +158,12 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
     try:
         outlet_id = archive.register_outlet(target.outlet_name, target.outlet)
         with archive.engine.connect() as lock:
-            if not runs.try_lock_outlet(lock, outlet_id):
-                lock.commit()
+            run_id = runs.begin_locked_run(
+                lock, outlet_id, target.outlet_name, request.trigger, os.getpid()
+            )
+            lock.commit()
+            if run_id is None:
                 raise CrawlLocked(f"another crawl of {target.outlet_name} is running")
-            # Holding the lock, any `running` row of the outlet was left by a dead process.
-            stale = runs.close_stale_runs(lock, outlet_id)
-            lock.commit()
-            if stale:
-                logger.warning(
-                    "%s: %d earlier run(s) left running by a dead process recorded interrupted",
-                    target.outlet_name,
-                    stale,
-                )
-            run_id = runs.start_run(lock, outlet_id, request.trigger, os.getpid())
-            lock.commit()
             logger.info("crawl %s of %s started", run_id, request.outlet)
             started = time.monotonic()
 
