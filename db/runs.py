@@ -177,3 +177,20 @@ def last_success_started(connection: Connection, outlet_name: str) -> dt.datetim
         .join(Outlet, Outlet.id == CrawlRun.outlet_id)
         .where(Outlet.name == outlet_name, CrawlRun.status == "succeeded")
     ).scalar_one()
+
+
+def stored_next_runs(connection: Connection, table: str) -> dict[str, dt.datetime | None]:
+    """Job id -> next run time, from APScheduler's job table ``table`` (empty without one).
+
+    Reads the plain columns, not the pickled jobs, so no APScheduler object is needed.
+    """
+    if not connection.execute(
+        text("SELECT to_regclass(:table) IS NOT NULL"), {"table": table}
+    ).scalar_one():
+        return {}
+    quoted = connection.dialect.identifier_preparer.quote(table)
+    rows = connection.execute(text(f"SELECT id, next_run_time FROM {quoted}"))
+    return {
+        job: dt.datetime.fromtimestamp(when, dt.UTC) if when is not None else None
+        for job, when in rows
+    }

@@ -40,8 +40,8 @@ from db.config import Config
 from db.embedded import EmbeddedServerError
 from db.engine import DatabaseUnavailable, describe_server, libpq_url, make_engine
 from db.errors import brief
+from db.leadership import Leadership, LeadershipLost, identity
 from scheduler import jobs
-from scheduler.leader import Leadership, LeadershipLost, identity
 from scheduler.schedules import ScheduleError, outlet_schedules, parse_schedule
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,9 @@ class Daemon:
         happens on return); a new or changed one is written with its stable id and
         ``replace_existing=True``; the jobs of outlets gone or disabled are removed.
         """
-        existing = {job.id: job for job in scheduler.get_jobs() if job.id.startswith("crawl:")}
+        existing = {
+            job.id: job for job in scheduler.get_jobs() if job.id.startswith(jobs.JOB_ID_PREFIX)
+        }
         wanted: set[str] = set()
         for outlet in outlet_schedules(self.config).values():
             if not outlet.enabled:

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from db import runs
 from db.config import Config
+from db.leadership import DaemonInfo, daemons
 from scheduler.daemon import JOBSTORE_TABLE
-from scheduler.jobs import JOB_ID_PREFIX, job_id
-from scheduler.leader import DaemonInfo, daemons
+from scheduler.jobs import job_id
 from scheduler.schedules import outlet_schedules
 
 
@@ -32,24 +32,8 @@ class Status:
     outlets: list[OutletStatus]
 
 
-def stored_next_runs(connection: Connection) -> dict[str, dt.datetime | None]:
-    """Outlet -> next run time, read from APScheduler's table (empty if it has none)."""
-    exists = connection.execute(
-        text("SELECT to_regclass(:table) IS NOT NULL"), {"table": JOBSTORE_TABLE}
-    ).scalar_one()
-    if not exists:
-        return {}
-    # Read the plain columns, not the pickled job: status needs no APScheduler objects.
-    rows = connection.execute(text(f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}"))
-    return {
-        job: dt.datetime.fromtimestamp(when, dt.UTC) if when is not None else None
-        for job, when in rows
-        if job.startswith(JOB_ID_PREFIX)
-    }
-
-
 def collect(connection: Connection, config: Config) -> Status:
-    next_runs = stored_next_runs(connection)
+    next_runs = runs.stored_next_runs(connection, JOBSTORE_TABLE)
     last = runs.last_runs(connection)
     outlets = [
         OutletStatus(

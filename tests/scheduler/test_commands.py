@@ -8,9 +8,9 @@ from click.testing import CliRunner
 
 from akhbar.cli import cli
 from db.engine import make_engine
+from db.leadership import Leadership
 from db.runs import close_stale_runs, finish_run, start_run, try_lock_outlet
 from scheduler.daemon import Backoff
-from scheduler.leader import Leadership
 from tests.scheduler.conftest import wait_for
 
 pytestmark = pytest.mark.db
