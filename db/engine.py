@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import Config
 from db.embedded import embedded_database_url
+from db.errors import brief
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +67,10 @@ def check_connection(url: str) -> None:
     """Raise :class:`DatabaseUnavailable` with one clear line when ``url`` cannot be reached."""
     sqlalchemy_url(url)  # rejects URLs of other databases before trying to connect
     try:
-        with psycopg.connect(_plain_libpq(url), connect_timeout=10) as conn:
+        with psycopg.connect(plain_libpq_url(url), connect_timeout=10) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        reason = lines[0].removeprefix("connection failed: ") if lines else type(exc).__name__
+        reason = brief(exc).removeprefix("connection failed: ")
         raise DatabaseUnavailable(
             f"cannot connect to PostgreSQL at {describe_server(url)}: {reason}"
         ) from exc
@@ -80,6 +80,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _plain_libpq(url: str) -> str:
+def plain_libpq_url(url: str) -> str:
+    """A URL psycopg and libpq take: SQLAlchemy's ``postgresql+driver://`` form undone."""
     scheme, sep, rest = url.partition("://")
     return f"postgresql://{rest}" if sep and scheme.startswith("postgresql+") else url

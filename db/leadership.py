@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 
+from db.engine import plain_libpq_url
 from db.errors import brief
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class Leadership:
     """This daemon's leadership connection and lock."""
 
     def __init__(self, url: str) -> None:
-        self.url = _plain_libpq(url)
+        self.url = plain_libpq_url(url)
         self.connection: psycopg.Connection[Any] | None = None
         self.is_leader = False
 
@@ -151,8 +152,3 @@ def daemons(connection: Any) -> list[DaemonInfo]:
         who = name.split(" ")[-1]
         found.append(DaemonInfo("leader" if leads else "standby", who, started))
     return found
-
-
-def _plain_libpq(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    return f"postgresql://{rest}" if sep and scheme.startswith("postgresql+") else url

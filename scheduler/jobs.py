@@ -80,7 +80,6 @@ class JobContext:
 
     config: Config
     crawls: RunningCrawls = field(default_factory=RunningCrawls)
-    host_map: dict[str, str] = field(default_factory=dict)
     stopping: threading.Event = field(default_factory=threading.Event)
 
 
@@ -111,7 +110,6 @@ def run_crawl(outlet: str) -> None:
     request = CrawlRequest(
         outlet=outlet,
         trigger="scheduled",
-        host_map=context.host_map,
         timeout=settings.crawl_timeout,
         settings=dict(settings.scrapy_settings),
         stop=stop,
