@@ -10,6 +10,7 @@ links, default ports, a trailing-dot host and tracking parameters.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ __all__ = [
     "InvalidURLError",
     "canonical_url",
     "canonicalize_url",
+    "date_in_url",
     "host_of",
 ]
 
@@ -178,3 +180,26 @@ def host_of(url: str) -> str:
     """Lower-case host of ``url`` without port or trailing dot (``""`` when there is none)."""
     host = urlsplit(url.strip()).hostname or ""
     return host.rstrip(".")
+
+
+#: A date written as path segments: ``/2019/11/14/``, ``/2020/02/18/slug``.
+_PATH_DATE = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
+#: A compact date segment: ``/20200218/``.
+_COMPACT_PATH_DATE = re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:/|$)")
+
+
+def date_in_url(url: str) -> date | None:
+    """The day a URL's path states (``/2020/02/18/``, ``/20200218/``), or None.
+
+    Outlets that put a date in their article paths put the publication day
+    there: it is evidence of the day (never of the time).
+    """
+    path = urlsplit(url).path
+    for pattern in (_PATH_DATE, _COMPACT_PATH_DATE):
+        match = pattern.search(path)
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                continue
+    return None

@@ -56,7 +56,7 @@ from crawler.metadata import (
 from crawler.outlet import OutletInfo
 from crawler.spiders.base import OutletSpider
 from crawler.text import clean_paragraphs, clean_text, join_paragraphs
-from crawler.urls import canonical_url, canonicalize_url
+from crawler.urls import canonical_url, canonicalize_url, date_in_url
 
 logger = logging.getLogger(__name__)
 
@@ -620,7 +620,7 @@ class GenericSpider(OutletSpider):
         if day is None and isinstance(printed, date):
             day = printed
         if day is None:
-            day = self._url_date(url)
+            day = date_in_url(url)
         return None, day, False
 
     @staticmethod
@@ -665,17 +665,6 @@ class GenericSpider(OutletSpider):
             if machine is not None or printed is not None:
                 return machine, printed
         return None, None
-
-    @staticmethod
-    def _url_date(url: str) -> date | None:
-        """The date a URL's path carries (``/2019/11/14/``), or None."""
-        match = re.search(r"/((?:19|20)\d\d)/(\d\d?)/(\d\d?)/", urlsplit(url).path)
-        if not match:
-            return None
-        try:
-            return date(*map(int, match.groups()))
-        except ValueError:
-            return None
 
     def _prefer_hint(
         self,
