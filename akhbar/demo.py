@@ -9,7 +9,9 @@ import click
 from akhbar.context import CliState, friendly_errors, pass_state
 from akhbar.static_server import StaticSite
 
-SITES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+#: The bundled offline copies of the outlets, shipped as package data so that the demo
+#: works from any install; ``tests/fixtures/<outlet>/site`` links here.
+SITES = Path(__file__).resolve().parent / "demo_sites"
 SAMPLE_QUERY = "الحكومة"  # "the government": in both outlets, and in its inflected forms
 DEMO_OUTLETS = {
     "casablancatoday": "www.casablancatoday.com",
@@ -32,7 +34,7 @@ def demo(state: CliState) -> None:
     url = state.database_url()
     schema.upgrade(url)
     for outlet, host in DEMO_OUTLETS.items():
-        root = SITES / outlet / "site"
+        root = SITES / outlet
         if not root.is_dir():
             raise click.ClickException(f"bundled copy of {outlet} not found in {root}")
         with StaticSite(root) as site:
