@@ -1,0 +1,528 @@
+"""The publication date of a page, from every place a page states it.
+
+Pure: a parsed page, its URL and what is known of the outlet's zone in, a
+:class:`PageDates` out. Evidence, most trusted first:
+
+1. the JSON-LD object describing the article (``datePublished``, ``dateCreated``;
+   never a breadcrumb's, an organisation's or a related item's);
+2. ``<meta>`` publication dates of every common vocabulary (Open Graph, Dublin
+   Core, Highwire ``citation_*``, Parse.ly, Sailthru, ...);
+3. microdata ``itemprop=datePublished`` outside comments and related items;
+4. ``<time pubdate>``, ``<abbr class=published>`` and the ``<time datetime>``
+   of the date line next to the headline;
+5. the JSON-LD ``WebPage``'s ``datePublished``;
+6. the date line printed near the headline, in any language
+   :mod:`crawler.extraction.datetext` reads;
+7. the day in the URL (a day, never a time);
+8. a date line elsewhere in the article (bylines, ``Published on ...``).
+
+Never a guess: no copyright year, no "today", no dates of comments or related
+articles, no modification date for a publication date; impossible dates
+(before 1990, more than a day ahead) are dropped.
+
+Times printed without a zone are read in the outlet's zone when it is known,
+else in the zone the page's machine-readable dates are written in, else in UTC
+(``zone_assumed``: the caller may prefer a sitemap's instant then).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+import lxml.html
+
+from crawler.dates import parse_rfc822_datetime
+from crawler.extraction.datetext import TextDate, as_tzinfo, find_text_date
+from crawler.metadata import ARTICLE_TYPES, _flatten, _loads_lenient, types_of
+from crawler.urls import date_in_url
+
+__all__ = ["PageDates", "find_dates"]
+
+
+@dataclass(frozen=True)
+class PageDates:
+    """When a page says it was published (and last modified)."""
+
+    published_at: datetime | None = None
+    """Publication instant, aware UTC; only when the page gives a time of day."""
+
+    published_date: date | None = None
+    """Publication day in the page's (outlet's) zone; set whenever a date is known."""
+
+    modified_at: datetime | None = None
+    """Last modification instant, aware UTC, when the page gives one unlike publication."""
+
+    zone_assumed: bool = False
+    """The publication time was printed without a zone and read in an assumed one."""
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+#: ``<meta>`` names and properties of a publication date, most specific first.
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "article:published", "datepublished", "published_time", "publish_date", "publish-date",
+    "publishdate", "publication_date", "date_published", "pubdate", "og:pubdate", "pub_date",
+    "originalpublicationdate", "article.published", "article_date_original", "article.created",
+    "citation_publication_date", "citation_date", "citation_online_date",
+    "prism.publicationdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
+    "dcterms.created", "dc.created", "dc.date", "dcterms.date", "date", "parsely-pub-date",
+    "sailthru.date", "cxenseparse:recs:publishtime", "weibo:article:create_at", "bt:pubdate",
+    "rnews:datepublished", "shareaholic:article_published_time", "release_date",
+    "creation_date", "created", "datecreated",
+)  # fmt: skip
+#: ``<meta>`` names and properties of a modification date.
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "article:modified", "datemodified",
+    "modified_time", "dcterms.modified", "dc.date.modified", "last-modified",
+    "weibo:article:update_at", "lastmod",
+)  # fmt: skip
+_PUBLISHED_META = {key: rank for rank, key in enumerate(PUBLISHED_META)}
+_MODIFIED_META = frozenset(MODIFIED_META)
+
+#: JSON-LD types describing the page rather than the article (their date is the page's).
+_PAGE_TYPE = re.compile(r"Page$")
+#: JSON-LD types of what an article page is about, besides articles proper.
+_ARTICLE_LIKE = re.compile(r"Article$|Posting$|^(?:Recipe|Review|Question|Report|Blog)$")
+
+#: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``).
+_DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
+#: Boxes holding other articles or readers' text; their dates are not the page's.
+_ELSEWHERE = re.compile(
+    r"card|related|comment|sidebar|widget|most-?read|popular|share|teaser|recommend|"
+    r"trending|latest|more-|next|prev|footer|reply|respon|discuss|promo|newsletter",
+    re.IGNORECASE,
+)
+_ELSEWHERE_TAGS = frozenset({"aside", "nav"})
+#: Microdata scopes whose dates are not the page's.
+_ELSEWHERE_ITEMTYPE = re.compile(r"Comment|Answer|ListItem|Review", re.IGNORECASE)
+#: A modification label before a printed date ("Updated", "Mis à jour", "Aktualisiert").
+_UPDATED = re.compile(
+    r"updated|modified|edited|mis a jour|modifie|aktualisiert|geandert|actualizad|"
+    r"atualizad|aggiornat|bijgewerkt|обновлен|изменен|zaktualizowan|ενημερωθηκε|"
+    r"guncellen|更新|تحديث|تعديل",
+    re.IGNORECASE,
+)
+#: A publication label before a printed date ("Published on", "Publié le", "نشر في").
+_PUBLISHED = re.compile(
+    r"published|posted|publie|veroffentlicht|publicad|pubblicat|gepubliceerd|"
+    r"опубликован|opublikowan|δημοσιευ|yayin|发布|發佈|公開|نشر|بتاريخ",
+    re.IGNORECASE,
+)
+
+#: Elements this far after the headline (document order) still count as near it.
+NEAR_AFTER = 400
+#: Ancestors of the headline whose elements before it count as near it (kicker, date above).
+NEAR_BEFORE_LEVELS = 3
+#: Longest text read as one date line; longer elements are prose, not a line.
+MAX_LINE = 200
+#: Parent text read with a date split in spans (``<span>14 Nov 2019</span> | <span>17:55</span>``).
+MAX_PARENT_LINE = 120
+EARLIEST = date(1990, 1, 1)
+
+_WORDS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class _When:
+    """One stated date: its day (in the zone it was written in) and instant, if any."""
+
+    day: date
+    at: datetime | None = None
+    """Aware UTC when the value carries a time and its zone is known."""
+
+    naive: datetime | None = None
+    """Wall-clock time written without a zone (read later in the page's zone)."""
+
+    zone_printed: bool = True
+
+
+# --------------------------------------------------------------------------- the page, once
+
+
+@dataclass
+class _Page:
+    """What one walk over the tree finds: metas, JSON-LD, microdata, dated elements."""
+
+    metas: list[tuple[int, str]]
+    modified_metas: list[str]
+    ld_texts: list[str]
+    itemprops: list[tuple[str, Any]]
+    lines: list[tuple[int, Any]]
+    """Candidate date lines (``<time>``, date-classed elements) with their document position."""
+
+    order: dict[Any, int]
+    lang: str | None
+
+
+def _walk(tree: Any) -> _Page:
+    metas: list[tuple[int, str]] = []
+    modified: list[str] = []
+    ld_texts: list[str] = []
+    itemprops: list[tuple[str, Any]] = []
+    lines: list[tuple[int, Any]] = []
+    order: dict[Any, int] = {}
+    lang = None
+    for i, el in enumerate(tree.iter()):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        order[el] = i
+        if tag == "meta":
+            _read_meta(el, metas, modified, itemprops)
+            if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
+                lang = el.get("content")
+            continue
+        if tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                ld_texts.append(el.text)
+            continue
+        if tag == "html":
+            lang = el.get("lang") or el.get("xml:lang") or lang
+        prop = el.get("itemprop")
+        if prop in ("datePublished", "dateCreated", "dateModified"):
+            itemprops.append((prop, el))
+        if tag in ("time", "abbr") or _DATE_CLASS.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"
+        ):
+            lines.append((i, el))
+    metas.sort()
+    return _Page(metas, modified, ld_texts, itemprops, lines, order, _language(lang))
+
+
+def _read_meta(
+    el: Any, metas: list[tuple[int, str]], modified: list[str], itemprops: list[Any]
+) -> None:
+    content = (el.get("content") or "").strip()
+    if not content:
+        return
+    if el.get("itemprop") in ("datePublished", "dateCreated", "dateModified"):
+        itemprops.append((el.get("itemprop"), el))
+        return
+    key = (el.get("property") or el.get("name") or "").strip().lower()
+    if key in _PUBLISHED_META:
+        metas.append((_PUBLISHED_META[key], content))
+    elif key in _MODIFIED_META:
+        modified.append(content)
+
+
+def _language(value: str | None) -> str | None:
+    """``en_US`` -> ``en-us``; None when absent."""
+    return value.strip().replace("_", "-").lower() or None if value else None
+
+
+# --------------------------------------------------------------------------- reading values
+
+
+def _valid(day: date, now: datetime) -> bool:
+    return EARLIEST <= day <= (now + timedelta(days=1)).date()
+
+
+def _machine(value: Any, lang: str | None) -> _When | None:
+    """A machine-readable date (ISO 8601, RFC 822, or a printed one in a meta tag)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    iso = value.replace("z", "Z").replace("t", "T") if value[:4].isdigit() else value
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        rfc = parse_rfc822_datetime(value)
+        if rfc is not None:
+            return _When(day=rfc.date(), at=rfc)
+        found = find_text_date(value, UTC, lang)
+        if found is None:
+            return None
+        return _When(day=found.day, naive=found.at if found.at and not found.zone_printed else None)
+    if len(iso) <= 10 and ":" not in iso:
+        return _When(day=parsed.date())
+    if parsed.tzinfo is None:
+        return _When(day=parsed.date(), naive=parsed)
+    return _When(day=parsed.date(), at=parsed.astimezone(UTC))
+
+
+def _offset(value: Any) -> tzinfo | None:
+    """The zone an ISO date-time is written in (its UTC offset), if it states one."""
+    if not isinstance(value, str) or "T" not in value.upper()[:11]:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    return parsed.tzinfo
+
+
+def _ld_objects(texts: list[str]) -> Iterator[dict[str, Any]]:
+    for text in texts:
+        for obj in _flatten(_loads_lenient(text)):
+            yield obj
+            main = obj.get("mainEntity")
+            if isinstance(main, dict):
+                yield main
+
+
+def _ld_dates(texts: list[str]) -> tuple[list[Any], list[Any], list[Any]]:
+    """``(article dates, page dates, article modified)`` of the JSON-LD, raw values."""
+    article: list[Any] = []
+    page: list[Any] = []
+    modified: list[Any] = []
+    for obj in _ld_objects(texts):
+        types = types_of(obj)
+        if types & ARTICLE_TYPES or any(_ARTICLE_LIKE.search(t) for t in types):
+            if not article:
+                article = [obj.get("datePublished"), obj.get("dateCreated")]
+                modified.append(obj.get("dateModified"))
+        elif any(_PAGE_TYPE.search(t) for t in types):
+            page.extend([obj.get("datePublished"), obj.get("dateCreated")])
+            modified.append(obj.get("dateModified"))
+    return article, page, modified
+
+
+def _elsewhere(el: Any, stop: Any | None = None) -> bool:
+    """True inside a box of other articles or of readers' comments."""
+    node = el
+    while node is not None and node is not stop:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _ELSEWHERE_TAGS or (tag == "footer" and node is not el):
+            return True
+        if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.get("itemscope") is not None and _ELSEWHERE_ITEMTYPE.search(
+            node.get("itemtype") or ""
+        ):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _text(el: Any) -> str:
+    return _WORDS.sub(" ", "".join(el.itertext())).strip()
+
+
+def _microdata(el: Any, lang: str | None) -> _When | None:
+    value = el.get("content") or el.get("datetime")
+    if value:
+        return _machine(value, lang)
+    text = _text(el)
+    return _printed(text, lang) if len(text) <= MAX_LINE else None
+
+
+def _printed(text: str, lang: str | None) -> _When | None:
+    """A printed line as a date; its time kept naive (read later in the page's zone)."""
+    found = find_text_date(text, UTC, lang)
+    return _from_text(found) if found else None
+
+
+def _from_text(found: TextDate) -> _When:
+    if found.at is None:
+        return _When(day=found.day)
+    if found.zone_printed:
+        return _When(day=found.day, at=found.at)
+    return _When(day=found.day, naive=found.at.replace(tzinfo=None), zone_printed=False)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A visible date line: its machine value (``<time datetime>``), printed value, label."""
+
+    machine: _When | None
+    printed: _When | None
+    updated: bool
+
+
+def _read_line(el: Any, lang: str | None) -> _Line | None:
+    machine = None
+    attr = el.get("datetime") if el.tag == "time" else None
+    if el.tag == "abbr":
+        attr = el.get("title")
+    if attr:
+        machine = _machine(attr, lang)
+    text = _text(el)
+    if len(text) > MAX_LINE:
+        return _Line(machine, None, False) if machine else None
+    parent = el.getparent()
+    context = text
+    if parent is not None:
+        parent_text = _text(parent)
+        if len(parent_text) <= MAX_PARENT_LINE:
+            context = parent_text
+    found = find_text_date(context, UTC, lang) or find_text_date(text, UTC, lang)
+    printed = _from_text(found) if found else None
+    if machine is None and printed is None:
+        return None
+    label = context[: found.start] if found and found.start else context[:40]
+    updated = bool(_UPDATED.search(label)) and not _PUBLISHED.search(label)
+    return _Line(machine, printed, updated)
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+@dataclass
+class _Evidence:
+    """Publication candidates in order of trust, and modification candidates."""
+
+    machine: list[_When]
+    printed_near: list[_When]
+    url_day: date | None
+    printed_far: list[_When]
+    modified: list[_When]
+
+
+def _headline_of(tree: Any, headline: Any | None) -> Any | None:
+    if headline is not None:
+        return headline
+    return next((h for h in tree.iter("h1") if _text(h)), None)
+
+
+def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
+    """Document positions of the headline's close ancestor: its lines before the h1 are near."""
+    top = headline
+    for _ in range(NEAR_BEFORE_LEVELS):
+        parent = top.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        top = parent
+    return order.get(top, 0), order.get(headline, 0)
+
+
+def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
+    """Sort the page's date lines into near the headline, elsewhere, and modifications."""
+    h_pos = page.order.get(headline, -1) if headline is not None else -1
+    before = _near_before(headline, page.order) if headline is not None else (0, -1)
+    near_machine: list[_When] = []
+    for pos, el in page.lines:
+        if _elsewhere(el):
+            continue
+        line = _read_line(el, page.lang)
+        if line is None:
+            continue
+        if line.updated:
+            ev.modified.extend(v for v in (line.machine, line.printed) if v)
+            continue
+        near = h_pos >= 0 and (h_pos < pos <= h_pos + NEAR_AFTER or before[0] <= pos < before[1])
+        pubdate = el.tag == "time" and el.get("pubdate") is not None
+        if line.machine and (near or pubdate or "publish" in (el.get("class") or "")):
+            near_machine.append(line.machine)
+        if line.printed:
+            (ev.printed_near if near else ev.printed_far).append(line.printed)
+    ev.machine.extend(near_machine)
+
+
+def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Page]:
+    page = _walk(tree)
+    lang = page.lang
+    ld_article, ld_page, ld_modified = _ld_dates(page.ld_texts)
+    machine = [_machine(v, lang) for v in ld_article]
+    machine += [_machine(v, lang) for _, v in page.metas]
+    modified = [_machine(v, lang) for v in ld_modified + page.modified_metas]
+    for prop, el in page.itemprops:
+        if _elsewhere(el):
+            continue
+        value = _microdata(el, lang)
+        (modified if prop == "dateModified" else machine).append(value)
+    ev = _Evidence(
+        machine=[m for m in machine if m],
+        printed_near=[],
+        url_day=date_in_url(url),
+        printed_far=[],
+        modified=[m for m in modified if m],
+    )
+    _lines(page, _headline_of(tree, headline), ev)
+    ev.machine.extend(m for m in (_machine(v, lang) for v in ld_page) if m)
+    return ev, page
+
+
+def _page_zone(tree_values: list[Any]) -> tzinfo | None:
+    for value in tree_values:
+        zone = _offset(value)
+        if zone is not None:
+            return zone
+    return None
+
+
+def find_dates(
+    tree: lxml.html.HtmlElement,
+    url: str,
+    *,
+    headline: lxml.html.HtmlElement | None = None,
+    timezone: str | None = None,
+) -> PageDates:
+    """The publication (and modification) dates *tree* states; see the module's notes.
+
+    *headline* is the article's ``h1`` (the first non-empty ``h1`` when not
+    given); *timezone* the outlet's IANA zone when it is known.
+    """
+    ev, page = _collect(tree, url, headline)
+    now = datetime.now(UTC)
+    zone_known = timezone is not None
+    zone = as_tzinfo(timezone) if timezone else _machine_zone(tree, page)
+    if zone is not None:
+        zone_known = True
+    read_zone = zone or UTC
+
+    def instant(w: _When) -> datetime | None:
+        if w.at is not None:
+            return w.at
+        if w.naive is not None:
+            return w.naive.replace(tzinfo=read_zone).astimezone(UTC)
+        return None
+
+    def day_of(w: _When) -> date:
+        if w.at is not None and timezone:
+            return w.at.astimezone(read_zone).date()
+        return w.day
+
+    candidates = [
+        w
+        for w in (*ev.machine, *ev.printed_near, *_url_when(ev.url_day), *ev.printed_far)
+        if _valid(w.day, now)
+    ]
+    if not candidates:
+        return PageDates(modified_at=_modified(ev.modified, None, instant, now))
+    first = candidates[0]
+    day = day_of(first)
+    published_at = None
+    assumed = False
+    for w in candidates:
+        at = instant(w)
+        if at is not None and day_of(w) == day:
+            published_at = at
+            assumed = w.at is None and not zone_known
+            break
+    return PageDates(
+        published_at=published_at,
+        published_date=day,
+        modified_at=_modified(ev.modified, published_at, instant, now),
+        zone_assumed=assumed,
+    )
+
+
+def _url_when(day: date | None) -> tuple[_When, ...]:
+    return (_When(day=day),) if day else ()
+
+
+def _machine_zone(tree: Any, page: _Page) -> tzinfo | None:
+    """The UTC offset the page writes its machine-readable dates in, if any says one."""
+    values: list[Any] = [v for _, v in page.metas] + page.modified_metas
+    values += [el.get("datetime") for _, el in page.lines if el.tag == "time"]
+    article, _, modified = _ld_dates(page.ld_texts)
+    return _page_zone(article + modified + values)
+
+
+def _modified(
+    candidates: list[_When], published_at: datetime | None, instant: Any, now: datetime
+) -> datetime | None:
+    for w in candidates:
+        at = instant(w)
+        if at is not None and _valid(w.day, now) and at != published_at:
+            return at
+    return None

@@ -1,0 +1,289 @@
+"""Read a date a page prints, in any of the languages Akhbar parses.
+
+Arabic lines go to :func:`crawler.dates.parse_arabic_date` (Levantine and
+Egyptian month names, Arabic-Indic digits, the Arabs Today layout). Other
+scripts are read here: month names of English, French, German, Spanish,
+Italian, Portuguese, Dutch, Russian, Polish, Greek and Turkish (full, genitive
+and abbreviated), Chinese/Japanese/Korean ``2019年3月5日``, ISO ``2019-03-05``
+and numeric ``05.03.2019``. A numeric date whose day and month could be
+swapped (``05/03/2019``) is read only when the page's language says the order.
+
+Like the rest of :mod:`crawler.dates`, nothing is guessed: no year, no date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from crawler.dates import parse_arabic_date, to_utc
+
+__all__ = ["TextDate", "find_text_date", "parse_date_text"]
+
+# --------------------------------------------------------------------------- month names
+#
+# Keys are folded as the text is (lower case, accents dropped: "février" -> "fevrier",
+# "Μαρτίου" -> "μαρτιου", "października" -> "pazdziernika"), so one spelling serves the
+# accented and the unaccented forms.
+
+
+def fold(text: str) -> str:
+    """Lower case without accents; positions are not kept, the text is matched as folded."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: Month names, one month per line (a month may take two): "3 march mar mars...".
+_MONTH_LINES = """
+ 1 january jan janvier janv januar jänner enero ene gennaio gen janeiro januari январь января
+ 1 янв stycznia styczeń styczen sty ιανουαρίου ιανουάριος ιαν ocak
+ 2 february feb fevrier févr fevr février februar febrero febbraio fevereiro fev februari
+ 2 февраль февраля фев lutego luty lut φεβρουαρίου φεβρουάριος φεβ şubat
+ 3 march mar mars märz marz marzo março marco maart mrt март марта мар marca marzec μαρτίου
+ 3 μάρτιος μαρ mart
+ 4 april apr avril abril aprile apr abr апрель апреля апр kwietnia kwiecień kwi απριλίου
+ 4 απρίλιος απρ nisan
+ 5 may mai mayo maggio mag maio mei май мая maja maj μαΐου μαΐος μάιος μαϊ μαΐ mayıs
+ 6 june jun juin juni junio giugno giu junho июнь июня июн czerwca czerwiec cze ιουνίου
+ 6 ιούνιος ιουν haziran
+ 7 july jul juillet juil juli julio luglio lug julho июль июля июл lipca lipiec lip ιουλίου
+ 7 ιούλιος ιουλ temmuz
+ 8 august aug août aout agosto ago augustus август августа авг sierpnia sierpień sie
+ 8 αυγούστου αύγουστος αυγ ağustos
+ 9 september sep sept septembre settembre set septiembre setembro сентябрь сентября сен сент
+ 9 września wrzesień wrz σεπτεμβρίου σεπτέμβριος σεπ eylül
+10 october oct octobre oktober okt octubre ottobre ott outubro out октябрь октября окт
+10 października październik paź οκτωβρίου οκτώβριος οκτ ekim
+11 november nov novembre noviembre novembro ноябрь ноября ноя listopada listopad lis
+11 νοεμβρίου νοέμβριος νοε kasım
+12 december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro декабрь
+12 декабря дек grudnia grudzień gru δεκεμβρίου δεκέμβριος δεκ aralık
+"""
+_MONTHS = {
+    fold(name): int(line.split()[0])
+    for line in _MONTH_LINES.strip().splitlines()
+    for name in line.split()[1:]
+}
+_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+#: "5 March 2019", "5. März 2019", "5 de marzo de 2019", "1er mars 2019", "5th of March, 2019".
+_DAY_MONTH_YEAR = (
+    rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|of\s+)?"
+    rf"(?P<month>{_MONTH})(?!\w)\.?,?\s*(?:de\s+|del\s+)?{_YEAR}"
+)
+#: "March 5, 2019", "Mar. 5th 2019".
+_MONTH_DAY_YEAR = (
+    rf"(?<!\w)(?P<month2>{_MONTH})\.?\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+"
+    rf"(?P<year2>(?:19|20)\d\d)(?!\d)"
+)
+#: "2019年3月5日", "2019 年 3 月 5 日", "2019년 3월 5일".
+_CJK = (
+    r"(?P<year3>(?:19|20)\d\d)\s*[年년]\s*(?P<month3>[01]?\d)\s*[月월]\s*"
+    r"(?P<day3>[0-3]?\d)\s*[日일]?"
+)
+#: ISO-like, year first: "2019-03-05", "2019/03/05", "2019.03.05".
+_YMD = (
+    r"(?<![\d.])(?P<year4>(?:19|20)\d\d)(?P<sep4>[-/.])(?P<month4>[01]?\d)(?P=sep4)"
+    r"(?P<day4>[0-3]?\d)(?!\d)"
+)
+#: Day or month first: "05.03.2019", "5/3/2019", "05-03-2019".
+_NUMERIC = (
+    r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep5>[-/.])(?P<b>[01]?\d)(?P=sep5)"
+    r"(?P<year5>(?:19|20)\d\d)(?![\d])"
+)
+_DATE_RE = re.compile(
+    "|".join(f"(?:{p})" for p in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _CJK, _YMD, _NUMERIC))
+)
+
+_TIME_RE = re.compile(
+    r"""
+    (?<![\d:])(?P<h>[0-2]?\d)\s*(?:[:h]|时|時|시)\s*(?P<mi>[0-5]\d)
+    (?:\s*[:分분]\s*(?P<s>[0-5]\d)(?:[.,]\d+)?)?(?!\d)\s*(?P<ampm>[ap]\.?\s?m\b\.?)?
+    """,
+    re.VERBOSE,
+)
+#: A zone printed with the time: "GMT", "UTC+3", "+02:00", "CET", "EST".
+_ZONE_RE = re.compile(
+    r"""
+    [\s(]*(?:(?P<name>gmt|utc|z|cet|cest|eet|eest|wet|west|bst|msk|est|edt|cst|cdt|mst|mdt|pst|pdt)
+    (?![\w])(?:\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)?
+    |(?P<sign2>[+-])(?P<oh2>\d\d):?(?P<om2>\d\d)(?!\d))
+    """,
+    re.VERBOSE,
+)
+_NAMED_ZONES = {
+    "gmt": 0, "utc": 0, "z": 0, "wet": 0, "bst": 1, "west": 1, "cet": 1, "cest": 2, "eet": 2,
+    "eest": 3, "msk": 3, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
+    "pst": -8, "pdt": -7,
+}  # fmt: skip
+#: A time further than this from its date (characters of folded text) belongs to something else.
+_TIME_DISTANCE = 30
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+_ARABIC_ZONE = re.compile(r"GMT|UTC|بتوقيت\s+[غج]ري", re.IGNORECASE)
+#: Languages that write the month first in numeric dates: US English, and English with no
+#: region (most English pages that print 03/05/2019 are American).
+_MONTH_FIRST = frozenset({"en-us", "en"})
+
+
+@dataclass(frozen=True)
+class TextDate:
+    """A date found in a printed line."""
+
+    day: date
+    """The calendar day as printed."""
+
+    at: datetime | None
+    """The instant (aware, UTC) when a time of day is printed next to the day."""
+
+    zone_printed: bool
+    """True when the line itself names the time's zone (``GMT``, ``+02:00``)."""
+
+    start: int
+    """Where the date starts in the (folded) line: earlier dates are the line's own."""
+
+
+def _numeric_order(a: int, b: int, sep: str, lang: str | None) -> tuple[int, int] | None:
+    """``(month, day)`` of ``a/b/yyyy``: unambiguous values, else the language's order."""
+    if a > 12 and b <= 12:
+        return b, a
+    if b > 12 and a <= 12:
+        return a, b
+    if a > 12 or b > 12:
+        return None
+    if sep == "." or (lang and lang.lower() not in _MONTH_FIRST):
+        return b, a  # day first: every language and English region but the US, dotted dates
+    if lang:
+        return a, b
+    return None  # no language: no guess
+
+
+def _day_of(m: re.Match[str], lang: str | None) -> date | None:
+    groups = m.groupdict()
+    if groups["month"]:
+        ymd = (groups["year"], _MONTHS[groups["month"]], groups["day"])
+    elif groups["month2"]:
+        ymd = (groups["year2"], _MONTHS[groups["month2"]], groups["day2"])
+    elif groups["year3"]:
+        ymd = (groups["year3"], groups["month3"], groups["day3"])
+    elif groups["year4"]:
+        ymd = (groups["year4"], groups["month4"], groups["day4"])
+    else:
+        order = _numeric_order(int(groups["a"]), int(groups["b"]), groups["sep5"], lang)
+        if order is None:
+            return None
+        ymd = (groups["year5"], *order)
+    try:
+        return date(int(ymd[0]), int(ymd[1]), int(ymd[2]))
+    except ValueError:
+        return None
+
+
+def _clock(m: re.Match[str]) -> tuple[int, int, int] | None:
+    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    marker = (m["ampm"] or "").replace(".", "").replace(" ", "")
+    if marker:
+        if hour == 0 or hour > 12:
+            return None
+        hour = hour % 12 + (12 if marker == "pm" else 0)
+    if hour > 23:
+        return None
+    return hour, minute, second
+
+
+def _zone_of(m: re.Match[str]) -> tzinfo | None:
+    sign, hours, minutes = m["sign2"], m["oh2"], m["om2"]
+    base = 0
+    if m["name"]:
+        base = _NAMED_ZONES[m["name"]]
+        sign, hours, minutes = m["sign"], m["oh"], m["om"]
+    offset = timedelta(hours=base)
+    if sign:
+        extra = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        offset += -extra if sign == "-" else extra
+    if abs(offset) >= timedelta(hours=15):
+        return None
+    return UTC if not offset else timezone(offset)
+
+
+def _time_after(folded: str, start: int, end: int, next_date: int) -> re.Match[str] | None:
+    """The time printed closest to the date span, before the next date."""
+    best, best_gap = None, _TIME_DISTANCE + 1
+    for m in _TIME_RE.finditer(folded, max(0, start - _TIME_DISTANCE), next_date):
+        if start <= m.start() < end:
+            continue
+        gap = start - m.end() if m.end() <= start else m.start() - end
+        if 0 <= gap < best_gap:
+            best, best_gap = m, gap
+    return best
+
+
+@lru_cache(maxsize=64)
+def _named_zone(name: str) -> tzinfo:
+    return UTC if name.upper() in ("UTC", "GMT", "Z") else ZoneInfo(name)
+
+
+def as_tzinfo(tz: tzinfo | str) -> tzinfo:
+    """A tzinfo for an IANA name (``UTC`` included), or *tz* as is."""
+    return _named_zone(tz) if isinstance(tz, str) else tz
+
+
+def _arabic(text: str, tz: tzinfo | str) -> TextDate | None:
+    value = parse_arabic_date(text, tz)
+    if not isinstance(value, datetime):
+        return None if value is None else TextDate(day=value, at=None, zone_printed=False, start=0)
+    printed = bool(_ARABIC_ZONE.search(text))
+    # The day as printed: in the zone the line names (GMT on the Arabs Today sites), else tz.
+    day = value.astimezone(UTC if printed else as_tzinfo(tz)).date()
+    return TextDate(day=day, at=value, zone_printed=printed, start=0)
+
+
+def find_text_date(text: str, tz: tzinfo | str = UTC, lang: str | None = None) -> TextDate | None:
+    """The first complete date printed in *text*, with the time printed next to it.
+
+    *tz* is the zone of a time printed without one; *lang* (``en``, ``en-GB``,
+    ``fr``...) decides the order of an ambiguous numeric date, which is not
+    read without it.
+    """
+    if not text:
+        return None
+    if _ARABIC_LETTER.search(text):
+        found = _arabic(text, tz)
+        if found is not None:
+            return found
+    folded = fold(text)
+    matches = list(_DATE_RE.finditer(folded))
+    for i, m in enumerate(matches):
+        day = _day_of(m, lang)
+        if day is None:
+            continue
+        next_date = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
+        time_match = _time_after(folded, m.start(), m.end(), next_date)
+        clock = _clock(time_match) if time_match else None
+        if clock is None:
+            return TextDate(day=day, at=None, zone_printed=False, start=m.start())
+        zone_match = _ZONE_RE.match(folded, time_match.end())
+        zone = _zone_of(zone_match) if zone_match else None
+        local = datetime(day.year, day.month, day.day, *clock)
+        at = to_utc(local, zone or as_tzinfo(tz))
+        return TextDate(day=day, at=at, zone_printed=zone is not None, start=m.start())
+    return None
+
+
+def parse_date_text(
+    text: str, tz: tzinfo | str = UTC, lang: str | None = None
+) -> datetime | date | None:
+    """A printed date as :func:`crawler.dates.parse_arabic_date` returns one, any language.
+
+    An aware UTC datetime when a time is printed next to the day (read in *tz*
+    unless the line names its zone), the printed ``date`` otherwise, ``None``
+    when there is no complete date.
+    """
+    found = find_text_date(text, tz, lang)
+    if found is None:
+        return None
+    return found.at or found.day
