@@ -36,7 +36,7 @@ from typing import Any
 import lxml.html
 
 from crawler.dates import parse_rfc822_datetime
-from crawler.extraction.datetext import TextDate, as_tzinfo, find_text_date
+from crawler.extraction.datetext import TextDate, as_tzinfo, find_text_date, fold
 from crawler.metadata import ARTICLE_TYPES, _flatten, _loads_lenient, types_of
 from crawler.urls import date_in_url
 
@@ -93,8 +93,9 @@ _ARTICLE_LIKE = re.compile(r"Article$|Posting$|^(?:Recipe|Review|Question|Report
 _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
 #: Boxes holding other articles or readers' text; their dates are not the page's.
 _ELSEWHERE = re.compile(
-    r"card|related|comment|sidebar|widget|most-?read|popular|share|teaser|recommend|"
-    r"trending|latest|more-|next|prev|footer|reply|respon|discuss|promo|newsletter",
+    r"(?<![a-z])(?:card|related|comment|sidebar|widget|most-?read|popular|share|sharing|teaser|"
+    r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
+    r"promo|newsletter)",
     re.IGNORECASE,
 )
 _ELSEWHERE_TAGS = frozenset({"aside", "nav"})
@@ -123,6 +124,15 @@ MAX_LINE = 200
 #: Parent text read with a date split in spans (``<span>14 Nov 2019</span> | <span>17:55</span>``).
 MAX_PARENT_LINE = 120
 EARLIEST = date(1990, 1, 1)
+#: What is printed besides the date on a line found by its text alone (a label, a name).
+MAX_RESIDUE = 30
+
+#: A four-digit year (Western or Arabic-Indic digits): text worth reading as a date.
+_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0660-\u0669\u06F0-\u06F9]{4}")
+_NO_TEXT_TAGS = frozenset(
+    {"head", "title", "style", "script", "noscript", "template", "textarea", "option", "select"}
+)
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
 _WORDS = re.compile(r"\s+")
 
@@ -152,8 +162,9 @@ class _Page:
     modified_metas: list[str]
     ld_texts: list[str]
     itemprops: list[tuple[str, Any]]
-    lines: list[tuple[int, Any]]
-    """Candidate date lines (``<time>``, date-classed elements) with their document position."""
+    lines: list[tuple[int, Any, bool]]
+    """Candidate date lines with their document position, and whether their markup says
+    they are one (``<time>``, a date-classed element) rather than only their text."""
 
     order: dict[Any, int]
     lang: str | None
@@ -164,7 +175,8 @@ def _walk(tree: Any) -> _Page:
     modified: list[str] = []
     ld_texts: list[str] = []
     itemprops: list[tuple[str, Any]] = []
-    lines: list[tuple[int, Any]] = []
+    lines: list[tuple[int, Any, bool]] = []
+    seen: set[Any] = set()
     order: dict[Any, int] = {}
     lang = None
     for i, el in enumerate(tree.iter()):
@@ -186,10 +198,18 @@ def _walk(tree: Any) -> _Page:
         prop = el.get("itemprop")
         if prop in ("datePublished", "dateCreated", "dateModified"):
             itemprops.append((prop, el))
+        if tag in _NO_TEXT_TAGS:
+            continue
         if tag in ("time", "abbr") or _DATE_CLASS.search(
             f"{el.get('class') or ''} {el.get('id') or ''}"
         ):
-            lines.append((i, el))
+            lines.append((i, el, True))
+            seen.add(el)
+        # Text nodes that hold a year: date lines whatever their markup.
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if owner not in seen and text and len(text) <= MAX_LINE and _YEARISH.search(text):
+                lines.append((i, owner, False))
+                seen.add(owner)
     metas.sort()
     return _Page(metas, modified, ld_texts, itemprops, lines, order, _language(lang))
 
@@ -286,10 +306,14 @@ def _ld_dates(texts: list[str]) -> tuple[list[Any], list[Any], list[Any]]:
     return article, page, modified
 
 
-def _elsewhere(el: Any, stop: Any | None = None) -> bool:
-    """True inside a box of other articles or of readers' comments."""
+def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
+    """True inside a box of other articles or of readers' comments.
+
+    The walk up stops at the headline's own ancestors (*stop*): a page whose
+    whole article sits in a ``...-sidebar-mode`` wrapper is not a sidebar.
+    """
     node = el
-    while node is not None and node is not stop:
+    while node is not None and node not in stop:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _ELSEWHERE_TAGS or (tag == "footer" and node is not el):
             return True
@@ -338,7 +362,8 @@ class _Line:
     updated: bool
 
 
-def _read_line(el: Any, lang: str | None) -> _Line | None:
+def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
+    """The date a line states; a line found by its text alone must be little but a date."""
     machine = None
     attr = el.get("datetime") if el.tag == "time" else None
     if el.tag == "abbr":
@@ -355,6 +380,10 @@ def _read_line(el: Any, lang: str | None) -> _Line | None:
         if len(parent_text) <= MAX_PARENT_LINE:
             context = parent_text
     found = find_text_date(context, UTC, lang) or find_text_date(text, UTC, lang)
+    if found and not marked:
+        residue = len(fold(context)) - (found.end - found.start)
+        if residue > MAX_RESIDUE or _COPYRIGHT.search(context):
+            found = None
     printed = _from_text(found) if found else None
     if machine is None and printed is None:
         return None
@@ -395,26 +424,39 @@ def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
 
 
 def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
-    """Sort the page's date lines into near the headline, elsewhere, and modifications."""
+    """Sort the page's date lines into near the headline, elsewhere, and modifications.
+
+    Near: after the headline (closest first), then before it within its close
+    ancestor (a date above the title). Lines in related boxes and comments are dropped.
+    """
     h_pos = page.order.get(headline, -1) if headline is not None else -1
     before = _near_before(headline, page.order) if headline is not None else (0, -1)
+    stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     near_machine: list[_When] = []
-    for pos, el in page.lines:
-        if _elsewhere(el):
+    after: list[_When] = []
+    above: list[_When] = []
+    for pos, el, marked in page.lines:
+        if _elsewhere(el, stop):
             continue
-        line = _read_line(el, page.lang)
+        line = _read_line(el, page.lang, marked)
         if line is None:
             continue
         if line.updated:
             ev.modified.extend(v for v in (line.machine, line.printed) if v)
             continue
-        near = h_pos >= 0 and (h_pos < pos <= h_pos + NEAR_AFTER or before[0] <= pos < before[1])
+        is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
+        is_above = before[0] <= pos < before[1]
         pubdate = el.tag == "time" and el.get("pubdate") is not None
-        if line.machine and (near or pubdate or "publish" in (el.get("class") or "")):
+        if line.machine and (is_after or is_above or pubdate or "publish" in _classes(el)):
             near_machine.append(line.machine)
         if line.printed:
-            (ev.printed_near if near else ev.printed_far).append(line.printed)
+            (after if is_after else above if is_above else ev.printed_far).append(line.printed)
     ev.machine.extend(near_machine)
+    ev.printed_near.extend(after + above[::-1])
+
+
+def _classes(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
 
 
 def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Page]:
@@ -424,8 +466,10 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
     machine = [_machine(v, lang) for v in ld_article]
     machine += [_machine(v, lang) for _, v in page.metas]
     modified = [_machine(v, lang) for v in ld_modified + page.modified_metas]
+    h1 = _headline_of(tree, headline)
+    stop = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
     for prop, el in page.itemprops:
-        if _elsewhere(el):
+        if _elsewhere(el, stop):
             continue
         value = _microdata(el, lang)
         (modified if prop == "dateModified" else machine).append(value)
@@ -436,7 +480,7 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
         printed_far=[],
         modified=[m for m in modified if m],
     )
-    _lines(page, _headline_of(tree, headline), ev)
+    _lines(page, h1, ev)
     ev.machine.extend(m for m in (_machine(v, lang) for v in ld_page) if m)
     return ev, page
 
@@ -487,7 +531,13 @@ def find_dates(
         if _valid(w.day, now)
     ]
     if not candidates:
-        return PageDates(modified_at=_modified(ev.modified, None, instant, now))
+        # A page that states only when it was last updated is dated by that update (the
+        # day of the version it shows); no publication instant is made of it.
+        updated = next((w for w in ev.modified if _valid(w.day, now)), None)
+        return PageDates(
+            published_date=day_of(updated) if updated else None,
+            modified_at=_modified(ev.modified, None, instant, now),
+        )
     first = candidates[0]
     day = day_of(first)
     published_at = None
@@ -513,7 +563,7 @@ def _url_when(day: date | None) -> tuple[_When, ...]:
 def _machine_zone(tree: Any, page: _Page) -> tzinfo | None:
     """The UTC offset the page writes its machine-readable dates in, if any says one."""
     values: list[Any] = [v for _, v in page.metas] + page.modified_metas
-    values += [el.get("datetime") for _, el in page.lines if el.tag == "time"]
+    values += [el.get("datetime") for _, el, _ in page.lines if el.tag == "time"]
     article, _, modified = _ld_dates(page.ld_texts)
     return _page_zone(article + modified + values)
 

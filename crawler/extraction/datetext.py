@@ -93,7 +93,7 @@ _YMD = (
 )
 #: Day or month first: "05.03.2019", "5/3/2019", "05-03-2019".
 _NUMERIC = (
-    r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep5>[-/.])(?P<b>[01]?\d)(?P=sep5)"
+    r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep5>[-/.])(?P<b>[0-3]?\d)(?P=sep5)"
     r"(?P<year5>(?:19|20)\d\d)(?![\d])"
 )
 _DATE_RE = re.compile(
@@ -144,7 +144,10 @@ class TextDate:
     """True when the line itself names the time's zone (``GMT``, ``+02:00``)."""
 
     start: int
-    """Where the date starts in the (folded) line: earlier dates are the line's own."""
+    """Where the date starts in the (folded) line: what is before it is its label."""
+
+    end: int
+    """Where the date (and its time) ends in the (folded) line."""
 
 
 def _numeric_order(a: int, b: int, sep: str, lang: str | None) -> tuple[int, int] | None:
@@ -235,11 +238,11 @@ def as_tzinfo(tz: tzinfo | str) -> tzinfo:
 def _arabic(text: str, tz: tzinfo | str) -> TextDate | None:
     value = parse_arabic_date(text, tz)
     if not isinstance(value, datetime):
-        return None if value is None else TextDate(day=value, at=None, zone_printed=False, start=0)
+        return None if value is None else TextDate(value, None, False, 0, len(text))
     printed = bool(_ARABIC_ZONE.search(text))
     # The day as printed: in the zone the line names (GMT on the Arabs Today sites), else tz.
     day = value.astimezone(UTC if printed else as_tzinfo(tz)).date()
-    return TextDate(day=day, at=value, zone_printed=printed, start=0)
+    return TextDate(day, value, printed, 0, len(text))
 
 
 def find_text_date(text: str, tz: tzinfo | str = UTC, lang: str | None = None) -> TextDate | None:
@@ -265,12 +268,13 @@ def find_text_date(text: str, tz: tzinfo | str = UTC, lang: str | None = None) -
         time_match = _time_after(folded, m.start(), m.end(), next_date)
         clock = _clock(time_match) if time_match else None
         if clock is None:
-            return TextDate(day=day, at=None, zone_printed=False, start=m.start())
+            return TextDate(day, None, False, m.start(), m.end())
         zone_match = _ZONE_RE.match(folded, time_match.end())
+        end = max(m.end(), zone_match.end() if zone_match else time_match.end())
         zone = _zone_of(zone_match) if zone_match else None
         local = datetime(day.year, day.month, day.day, *clock)
         at = to_utc(local, zone or as_tzinfo(tz))
-        return TextDate(day=day, at=at, zone_printed=zone is not None, start=m.start())
+        return TextDate(day, at, zone is not None, min(m.start(), time_match.start()), end)
     return None
 
 
