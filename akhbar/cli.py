@@ -9,7 +9,7 @@ import click
 
 from akhbar.context import CliState, friendly_errors, pass_state
 from akhbar.tables import echo_table
-from db.config import ConfigError, load_config, parse_host_map
+from db.config import ConfigError, check_site_url, load_config, parse_host_map
 from db.engine import make_engine
 
 
@@ -87,11 +87,11 @@ def db_current(state: CliState) -> None:
         engine.dispose()
     head = schema.head_revision()
     if current is None:
-        click.echo("none (empty database: run `akhbar db upgrade`)")
+        click.echo("not migrated (run `akhbar db upgrade`)")
     elif current == head:
-        click.echo(f"{current} (head)")
+        click.echo(f"{current} (latest)")
     else:
-        click.echo(f"{current} (behind head {head}: run `akhbar db upgrade`)")
+        click.echo(f"{current} (the latest is {head}: run `akhbar db upgrade`)")
 
 
 @db.command("url")
@@ -126,6 +126,16 @@ def outlets(state: CliState) -> None:
     echo_table(("NAME", "LANG", "SCHEDULE", "ENABLED", "BASE URL", "TITLE"), rows)
 
 
+def _site_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--url``'s value, refused with one line (exit 2) unless a crawl can start there."""
+    if value is None:
+        return None
+    try:
+        return check_site_url(value, "--url")
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @cli.command("crawl")
 @click.argument("outlet")
 @click.option(
@@ -137,7 +147,13 @@ def outlets(state: CliState) -> None:
 )
 @click.option("--full", is_flag=True, help="Fetch archived articles again to catch every edit.")
 @click.option("--timeout", type=float, default=None, help="Stop the crawl after this many seconds.")
-@click.option("--url", "start_url", default=None, help="Site to crawl, for the generic spider.")
+@click.option(
+    "--url",
+    "start_url",
+    default=None,
+    callback=_site_url,
+    help="Site to crawl (http:// or https://), for the generic spider only.",
+)
 @pass_state
 @friendly_errors
 def crawl(
@@ -152,9 +168,17 @@ def crawl(
 
     Prints one summary line; exits 1 when the crawl failed.
     """
-    from crawler.registry import UnknownOutlet
+    from crawler.registry import GENERIC, UnknownOutlet, crawl_settings
     from scheduler.crawl import CrawlLocked, CrawlRequest, run_crawl
 
+    if outlet == GENERIC and not start_url:
+        raise click.UsageError("the generic spider needs --url https://site/")
+    if outlet != GENERIC and start_url:
+        # An outlet crawls its own site; quietly ignoring --url would crawl the real one.
+        raise click.UsageError(
+            f"--url is only for the generic spider (`akhbar crawl generic --url {start_url}`); "
+            f"{outlet} crawls its own site"
+        )
     host_map: dict[str, str] = {}
     for pair in map_hosts:
         host_map.update(parse_host_map(pair, "--map-host"))
@@ -164,6 +188,7 @@ def crawl(
         host_map=host_map,
         full=full,
         timeout=timeout,
+        settings=crawl_settings(state.config),
         url=start_url,
     )
     try:

@@ -81,14 +81,10 @@ def replay(state: CliState, directory: Path | None) -> None:
 
 def _spool_dir(state: CliState) -> Path:
     """The directory crawls spool to: their Scrapy settings decide, as in a crawl."""
-    from scrapy.settings import Settings
-
     from crawler.archive import spool_dir
+    from crawler.registry import crawl_scrapy_settings
 
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.setdict(state.config.scheduler.scrapy_settings, priority="cmdline")
-    return spool_dir(settings, state.config.data_dir)
+    return spool_dir(crawl_scrapy_settings(state.config), state.config.data_dir)
 
 
 def register(cli: click.Group) -> None:

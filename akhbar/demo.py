@@ -28,6 +28,7 @@ def demo(state: CliState) -> None:
     Uses the configured database (the embedded one by default), upgrading its schema
     first. Nothing leaves this machine.
     """
+    from crawler.registry import crawl_settings
     from db import schema
     from scheduler.crawl import CrawlRequest, run_crawl
 
@@ -42,7 +43,7 @@ def demo(state: CliState) -> None:
             request = CrawlRequest(
                 outlet=outlet,
                 host_map={host: site.origin},
-                settings={"AUTOTHROTTLE_ENABLED": "False"},
+                settings=crawl_settings(state.config, AUTOTHROTTLE_ENABLED="False"),
             )
             click.echo(run_crawl(state.config, request).summary())
     show_sample_search(url)

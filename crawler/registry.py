@@ -35,6 +35,23 @@ def project_settings() -> Settings:
     return settings
 
 
+def crawl_settings(config: Config, **extra: str) -> dict[str, str]:
+    """The Scrapy settings every crawl runs with on top of ``crawler.settings`` (``-s``):
+    ``[scheduler.scrapy_settings]``, then ``extra``.
+
+    Manual, scheduled and demo crawls all take them from here, and so does whoever
+    must know where a crawl writes (``akhbar spool`` and ``AKHBAR_SPOOL_DIR``).
+    """
+    return {**config.scheduler.scrapy_settings, **extra}
+
+
+def crawl_scrapy_settings(config: Config) -> Settings:
+    """The settings a crawl process sees: the project's, overridden by :func:`crawl_settings`."""
+    settings = project_settings()
+    settings.setdict(crawl_settings(config), priority="cmdline")
+    return settings
+
+
 def outlet_spiders() -> dict[str, type[OutletSpider]]:
     """Spider name -> class, for spiders that declare an outlet, sorted by name."""
     loader = SpiderLoader.from_settings(project_settings())

@@ -9,14 +9,18 @@ then the TOML file (``--config FILE`` or ``AKHBAR_CONFIG``), then defaults.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
+
+from db.schedules import ScheduleError, read_schedule
 
 APP_NAME = "akhbar"
 
@@ -56,8 +60,8 @@ class SchedulerSettings:
     max_crawls: int = 4
     """Crawls of different outlets that may run at the same time."""
     scrapy_settings: dict[str, str] = field(default_factory=dict)
-    """Extra Scrapy settings for scheduled crawls (``-s KEY=VALUE``), from
-    ``[scheduler.scrapy_settings]``."""
+    """Extra Scrapy settings for every crawl (``-s KEY=VALUE``), from
+    ``[scheduler.scrapy_settings]``; see ``crawler.registry.crawl_settings``."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,18 @@ def _host_map_from_table(table: Any, where: str) -> dict[str, str]:
     return mapping
 
 
+def check_site_url(url: str, where: str) -> str:
+    """``url`` if a crawl can start there (http or https, with a host); else ConfigError."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[oops/": a broken IPv6 literal
+        usable = False
+    if not usable:
+        raise ConfigError(f"{where}: {url!r} is not an http:// or https:// URL with a host")
+    return url
+
+
 def _checked_origin(origin: str, where: str) -> str:
     if not origin.startswith(("http://", "https://")):
         raise ConfigError(f"{where}: origin {origin!r} must start with http:// or https://")
@@ -186,8 +202,21 @@ def _outlets_from_table(table: Any, where: str) -> dict[str, OutletSettings]:
                     f"{where}: outlets.{name}.{key} must be {expected.__name__}, "
                     f"not {type(value).__name__}"
                 )
+        _check_schedule(settings.get("schedule"), f"{where}: outlets.{name}.schedule")
+        if "url" in settings:
+            check_site_url(settings["url"], f"{where}: outlets.{name}.url")
         outlets[name] = OutletSettings(**settings)
     return outlets
+
+
+def _check_schedule(schedule: str | None, where: str) -> None:
+    """Refuse a bad schedule when the configuration is read, not when the daemon runs it."""
+    if schedule is None:
+        return
+    try:
+        read_schedule(schedule)
+    except ScheduleError as exc:
+        raise ConfigError(f"{where} = {schedule!r}: {exc.reason}") from None
 
 
 # [scheduler] key -> (type, smallest allowed value); durations are seconds.
@@ -221,6 +250,8 @@ def _scheduler_from_table(table: Any, where: str) -> SchedulerSettings:
             raise ConfigError(
                 f"{where}: scheduler.{key} must be {name}, not {type(value).__name__}"
             )
+        if not math.isfinite(value):  # TOML has nan and inf; neither is a duration
+            raise ConfigError(f"{where}: scheduler.{key} must be a finite number, not {value}")
         if value < minimum:
             raise ConfigError(f"{where}: scheduler.{key} must be at least {minimum}, not {value}")
         values[key] = expected(value)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,8 +23,6 @@ from sqlalchemy import Connection, Engine, select
 
 from db.articles import store_articles, upsert_outlet
 from db.models import Outlet
-
-logger = logging.getLogger(__name__)
 
 ImportFormat = Literal["jsonl", "news-please"]
 BATCH_SIZE = 500
@@ -271,6 +268,5 @@ def import_file(
         if len(batch) >= batch_size:
             flush()
     flush()
-    for number, reason in summary.errors:
-        logger.warning("line %d skipped: %s", number, reason)
+    # The skipped lines are in summary.errors, for the caller to report once.
     return summary

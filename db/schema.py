@@ -6,8 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,5 +37,12 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
-def current_revision(connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at; None before its first migration.
+
+    Read from Alembic's version table directly: a MigrationContext would announce
+    itself in INFO lines on every call, and ``akhbar db current`` prints one line.
+    """
+    if connection.scalar(text("SELECT to_regclass('alembic_version')")) is None:
+        return None
+    return connection.scalar(text("SELECT version_num FROM alembic_version"))

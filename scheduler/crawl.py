@@ -198,7 +198,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
         error_summary=row["error_summary"],
         seconds=time.monotonic() - started,
     )
-    logger.info("crawl %s finished: %s", run_id, result.summary())
+    # No log line of the summary here: the commands print it, the daemon's job logs it.
     if outcome.keyboard_interrupt:
         raise KeyboardInterrupt
     return result

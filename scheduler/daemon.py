@@ -41,8 +41,9 @@ from db.embedded import EmbeddedServerError
 from db.engine import DatabaseUnavailable, describe_server, libpq_url, make_engine
 from db.errors import brief
 from db.leadership import Leadership, LeadershipLost, identity
+from db.schedules import ScheduleError
 from scheduler import jobs
-from scheduler.schedules import ScheduleError, outlet_schedules, parse_schedule
+from scheduler.schedules import outlet_schedules, parse_schedule
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.registry import UnknownOutlet
+from crawler.registry import UnknownOutlet, crawl_settings
 from db.config import Config
 from db.engine import DatabaseUnavailable
 from db.errors import brief
@@ -111,12 +111,13 @@ def run_crawl(outlet: str) -> None:
         outlet=outlet,
         trigger="scheduled",
         timeout=settings.crawl_timeout,
-        settings=dict(settings.scrapy_settings),
+        settings=crawl_settings(context.config),
         stop=stop,
         kill_grace=settings.kill_grace,
     )
     try:
-        run_one_crawl(context.config, request)
+        result = run_one_crawl(context.config, request)
+        logger.info("crawl %s finished: %s", result.run_id, result.summary())
     except CrawlLocked:
         logger.warning("%s: skipped, another crawl of it is running", outlet)
     except UnknownOutlet as exc:

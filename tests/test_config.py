@@ -140,6 +140,8 @@ def test_scheduler_table(tmp_path: Path) -> None:
         ("[scheduler]\nmax_crawls = 1.5\n", r"scheduler\.max_crawls must be an integer"),
         ("[scheduler]\nmax_crawls = 0\n", r"scheduler\.max_crawls must be at least 1"),
         ("[scheduler]\njitter = -1\n", r"scheduler\.jitter must be at least"),
+        ("[scheduler]\ncrawl_timeout = nan\n", r"scheduler\.crawl_timeout must be a finite"),
+        ("[scheduler]\nstop_grace = inf\n", r"scheduler\.stop_grace must be a finite"),
         ("scheduler = 3\n", r"\[scheduler\] must be a table"),
         ("[scheduler.scrapy_settings]\nX = [1]\n", r"scrapy_settings\.X must be a string"),
     ],
@@ -147,4 +149,36 @@ def test_scheduler_table(tmp_path: Path) -> None:
 def test_bad_scheduler_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError, match=message):
+        load_config(path, environ={})
+
+
+@pytest.mark.parametrize(
+    ("schedule", "reason"),
+    [
+        ("5x", "expected a 5-field cron expression"),
+        ("0s", "longer than zero"),
+        ("61 * * * *", "higher than the maximum"),
+    ],
+)
+def test_bad_outlet_schedule_names_key_and_file(tmp_path: Path, schedule: str, reason: str) -> None:
+    path = write(tmp_path, f'[outlets.hawarnews]\nschedule = "{schedule}"\n')
+    with pytest.raises(ConfigError, match=r"akhbar\.toml: outlets\.hawarnews\.schedule = ") as exc:
+        load_config(path, environ={})
+    assert reason in str(exc.value)
+
+
+def test_cron_and_interval_schedules_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[outlets.a]\nschedule = "*/30 * * * 1-5"\n[outlets.b]\nschedule = "90s"\n',
+    )
+    config = load_config(path, environ={})
+    assert config.outlet("a").schedule == "*/30 * * * 1-5"
+    assert config.outlet("b").schedule == "90s"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://x/", "https:///path", "http://[oops/"])
+def test_outlet_url_must_be_http_with_a_host(tmp_path: Path, url: str) -> None:
+    path = write(tmp_path, f'[outlets.mysite]\nurl = "{url}"\n')
+    with pytest.raises(ConfigError, match=r"akhbar\.toml: outlets\.mysite\.url: .* not an http"):
         load_config(path, environ={})

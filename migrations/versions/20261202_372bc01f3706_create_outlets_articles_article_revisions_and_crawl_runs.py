@@ -344,6 +344,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The scheduler's job store (APScheduler creates it, autogenerate leaves it out) lives
+    # in the archive's database too: downgrading to base must leave nothing of Akhbar's.
+    op.execute("DROP TABLE IF EXISTS apscheduler_jobs")
     op.drop_index(op.f("ix_article_revisions_article_id"), table_name="article_revisions")
     op.drop_table("article_revisions")
     op.drop_index("ix_crawl_runs_outlet_id_started_at", table_name="crawl_runs")

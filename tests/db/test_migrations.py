@@ -5,11 +5,14 @@ from __future__ import annotations
 import psycopg
 import pytest
 from alembic.script import ScriptDirectory
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import inspect, text
 
 from db import schema
 from db.engine import make_engine
 from db.models import Base
+from scheduler.daemon import JOBSTORE_TABLE
 
 pytestmark = pytest.mark.db
 
@@ -96,3 +99,18 @@ def test_read_only_role_can_select_but_not_write(database_url: str) -> None:
                 "INSERT INTO outlets (name, title, base_url, language) VALUES ('x','x','x','x')"
             )
         conn.rollback()
+
+
+def test_downgrade_to_base_drops_the_scheduler_job_store(empty_database_url: str) -> None:
+    schema.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        # Created as the daemon creates it: by APScheduler, outside Alembic.
+        SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE).start(
+            BackgroundScheduler(), "default"
+        )
+        assert JOBSTORE_TABLE in inspect(engine).get_table_names()
+        schema.downgrade(empty_database_url, "base")
+        assert inspect(engine).get_table_names() == ["alembic_version"]
+    finally:
+        engine.dispose()

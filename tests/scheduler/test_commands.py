@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import psycopg
 import pytest
 from click.testing import CliRunner
@@ -11,7 +17,7 @@ from db.engine import make_engine
 from db.leadership import Leadership
 from db.runs import close_stale_runs, finish_run, start_run, try_lock_outlet
 from scheduler.daemon import Backoff
-from tests.scheduler.conftest import wait_for
+from tests.scheduler.conftest import runs, wait_for
 
 pytestmark = pytest.mark.db
 
@@ -112,3 +118,44 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     assert [backoff.next() for _ in range(5)] == [1, 2, 4, 8, 8]
     backoff.reset()
     assert backoff.next() == 1
+
+
+def short_crawl_config(tmp_path: Path) -> Path:
+    """A configuration whose crawls stop after two responses: quick, and recognisable."""
+    path = tmp_path / "akhbar.toml"
+    path.write_text(
+        "[scheduler.scrapy_settings]\nCLOSESPIDER_PAGECOUNT = 2\nAUTOTHROTTLE_ENABLED = false\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.crawl
+def test_manual_crawl_applies_the_configured_scrapy_settings(
+    migrated_url, sites: dict[str, str], tmp_path: Path
+) -> None:
+    hosts = [f"--map-host={host}={origin}" for host, origin in sites.items()]
+    config = short_crawl_config(tmp_path)
+    args = ["--config", str(config), "crawl", "hawarnews", *hosts]
+    result = CliRunner().invoke(cli, args, env=env(migrated_url))
+    assert "hawarnews: " in result.output, result.output
+    (run,) = runs(migrated_url)
+    assert run["stats"]["finish_reason"] == "closespider_pagecount"
+
+
+@pytest.mark.crawl
+def test_manual_crawl_prints_its_summary_once(
+    migrated_url, sites: dict[str, str], tmp_path: Path
+) -> None:
+    hosts = [f"--map-host={host}={origin}" for host, origin in sites.items()]
+    config = short_crawl_config(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "akhbar", "--config", str(config), "crawl", "hawarnews", *hosts],
+        env={**os.environ, **env(migrated_url), "AKHBAR_CONFIG": str(config)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    summaries = re.findall(r"hawarnews: \w+ in [\d.]+s:", result.stdout + result.stderr)
+    assert len(summaries) == 1, result.stdout + result.stderr

@@ -9,7 +9,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from db.config import Config, OutletSettings
-from scheduler.schedules import ScheduleError, outlet_schedules, parse_interval, parse_schedule
+from db.schedules import ScheduleError, parse_interval
+from scheduler.schedules import outlet_schedules, parse_schedule
 
 
 @pytest.mark.parametrize(
