@@ -95,7 +95,7 @@ _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNOR
 _ELSEWHERE = re.compile(
     r"(?<![a-z])(?:card|related|comment|sidebar|widget|most-?read|popular|share|sharing|teaser|"
     r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
-    r"promo|newsletter)",
+    r"promo|newsletter|listing)",
     re.IGNORECASE,
 )
 _ELSEWHERE_TAGS = frozenset({"aside", "nav"})
@@ -259,9 +259,7 @@ def _machine(value: Any, lang: str | None) -> _When | None:
         if rfc is not None:
             return _When(day=rfc.date(), at=rfc)
         found = find_text_date(value, UTC, lang)
-        if found is None:
-            return None
-        return _When(day=found.day, naive=found.at if found.at and not found.zone_printed else None)
+        return _from_text(found) if found else None
     if len(iso) <= 10 and ":" not in iso:
         return _When(day=parsed.date())
     if parsed.tzinfo is None:
@@ -374,20 +372,24 @@ def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
     if len(text) > MAX_LINE:
         return _Line(machine, None, False) if machine else None
     parent = el.getparent()
-    context = text
-    if parent is not None:
-        parent_text = _text(parent)
-        if len(parent_text) <= MAX_PARENT_LINE:
-            context = parent_text
-    found = find_text_date(context, UTC, lang) or find_text_date(text, UTC, lang)
+    context = _text(parent) if parent is not None else text
+    if len(context) > MAX_PARENT_LINE:
+        context = text
+    # The element's own text first; its parent's when the date is split in spans.
+    found, source = find_text_date(text, UTC, lang), text
+    if (found is None or found.at is None) and context != text:
+        wider = find_text_date(context, UTC, lang)
+        if wider and (found is None or (wider.day == found.day and wider.at)):
+            found, source = wider, context
     if found and not marked:
-        residue = len(fold(context)) - (found.end - found.start)
-        if residue > MAX_RESIDUE or _COPYRIGHT.search(context):
+        residue = len(fold(source)) - (found.end - found.start)
+        if residue > MAX_RESIDUE or _COPYRIGHT.search(source):
             found = None
     printed = _from_text(found) if found else None
     if machine is None and printed is None:
         return None
-    label = context[: found.start] if found and found.start else context[:40]
+    before = context[: context.find(text)] if source is text and text in context else ""
+    label = fold(before)[-40:] + (fold(source)[: found.start] if found else fold(context)[:40])
     updated = bool(_UPDATED.search(label)) and not _PUBLISHED.search(label)
     return _Line(machine, printed, updated)
 
@@ -426,15 +428,14 @@ def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
 def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
     """Sort the page's date lines into near the headline, elsewhere, and modifications.
 
-    Near: after the headline (closest first), then before it within its close
-    ancestor (a date above the title). Lines in related boxes and comments are dropped.
+    Near: after the headline, or before it within its close ancestor (a date
+    above the title), closest first. Lines in related boxes and comments are dropped.
     """
     h_pos = page.order.get(headline, -1) if headline is not None else -1
     before = _near_before(headline, page.order) if headline is not None else (0, -1)
     stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     near_machine: list[_When] = []
-    after: list[_When] = []
-    above: list[_When] = []
+    near: list[tuple[int, _When]] = []
     for pos, el, marked in page.lines:
         if _elsewhere(el, stop):
             continue
@@ -450,9 +451,13 @@ def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
         if line.machine and (is_after or is_above or pubdate or "publish" in _classes(el)):
             near_machine.append(line.machine)
         if line.printed:
-            (after if is_after else above if is_above else ev.printed_far).append(line.printed)
+            if is_after or is_above:
+                near.append((abs(pos - h_pos), line.printed))
+            else:
+                ev.printed_far.append(line.printed)
     ev.machine.extend(near_machine)
-    ev.printed_near.extend(after + above[::-1])
+    near.sort(key=lambda pair: pair[0])
+    ev.printed_near.extend(w for _, w in near)
 
 
 def _classes(el: Any) -> str:
@@ -540,6 +545,8 @@ def find_dates(
         )
     first = candidates[0]
     day = day_of(first)
+    if first.at is not None and not timezone:
+        day = _local_day(day, ev)
     published_at = None
     assumed = False
     for w in candidates:
@@ -554,6 +561,18 @@ def find_dates(
         modified_at=_modified(ev.modified, published_at, instant, now),
         zone_assumed=assumed,
     )
+
+
+def _local_day(day: date, ev: _Evidence) -> date:
+    """The page's own day for an instant written in another zone (often UTC).
+
+    ``2025-12-19T02:41Z`` on a page that prints "December 18, 2025" (or whose URL
+    says ``/2025/12/18/``) was published on the 18th where it was published.
+    """
+    local = ev.url_day or next((w.day for w in ev.printed_near), None)
+    if local is not None and abs(local - day) == timedelta(days=1):
+        return local
+    return day
 
 
 def _url_when(day: date | None) -> tuple[_When, ...]:
