@@ -10,6 +10,13 @@ import click
 
 from akhbar.context import CliState, friendly_errors, pass_state
 from db.engine import make_engine
+from db.search import MAX_OFFSET, SearchResult, UnknownFilter, search
+
+
+class BadOption(click.ClickException):
+    """A value the user can correct: one line and exit status 2, like click's usage errors."""
+
+    exit_code = 2
 
 
 def _date(value: str | None, name: str) -> dt.datetime | dt.date | None:
@@ -20,13 +27,41 @@ def _date(value: str | None, name: str) -> dt.datetime | dt.date | None:
             return dt.date.fromisoformat(value)
         return dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"not an ISO 8601 date: {value!r}", param_hint=name) from exc
+        raise BadOption(f"{name}: not an ISO 8601 date: {value[:40]!r}") from exc
+
+
+def count_line(result: SearchResult) -> str:
+    """The summary above the hits, e.g. ``57 articles (a 40, b 17); showing 1–10; --offset 10 …``.
+
+    The counts per outlet honour every filter, like the total.
+    """
+    noun = "article" if result.total == 1 else "articles"
+    line = f"{result.total} {noun}" if result.total_exact else f"about {result.total} {noun}"
+    if result.ranked is not None:
+        line += f"; ranked the {result.ranked} most recent"
+    if result.outlet_counts:
+        line += " (" + ", ".join(f"{name} {n}" for name, n in result.outlet_counts.items()) + ")"
+    if result.total == 0:
+        return line
+    if not result.hits:
+        return line + f"; none at --offset {result.offset}"
+    last = result.offset + len(result.hits)
+    line += f"; showing {result.offset + 1}–{last}"
+    if last < result.total and last <= MAX_OFFSET:
+        line += f"; --offset {last} for more"
+    return line
 
 
 @click.command("search")
 @click.argument("query")
-@click.option("--outlet", default=None, help="Only this outlet (its name, e.g. hawarnews).")
-@click.option("--lang", default=None, help="Only articles in this language (ISO 639-1).")
+@click.option(
+    "--outlet", default=None, help="Only this outlet (a name in the outlets table, e.g. hawarnews)."
+)
+@click.option(
+    "--lang",
+    default=None,
+    help="Only articles in this language (ISO 639-1 code of articles in the archive).",
+)
 @click.option("--since", default=None, help="Published on or after (YYYY-MM-DD or ISO time).")
 @click.option("--until", default=None, help="Published before (a date includes that day).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
@@ -56,8 +91,6 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Search the archive: words, "quoted phrases", OR, -exclude (Arabic-aware)."""
-    from db.search import search
-
     engine = make_engine(state.database_url())
     try:
         with engine.begin() as connection:
@@ -73,16 +106,15 @@ def search_command(
                 sort=sort,  # type: ignore[arg-type]
                 exhaustive=exhaustive,
             )
+    except UnknownFilter as exc:
+        raise BadOption(f"--{exc.name}: {exc}") from exc
     finally:
         engine.dispose()
     if as_json:
         for hit in result.hits:
             click.echo(json.dumps(hit.as_json(), ensure_ascii=False))
         return
-    counts = ", ".join(f"{name} {n}" for name, n in result.outlet_counts.items())
-    total = f"{result.total}" if result.total_exact else f"about {result.total}"
-    scope = "" if result.ranked is None else f"; ranked the {result.ranked} most recent"
-    click.echo(f"{total} articles{scope}" + (f" ({counts})" if counts else ""), err=True)
+    click.echo(count_line(result), err=True)
     for number, hit in enumerate(result.hits, offset + 1):
         when = hit.day.isoformat() if hit.day else "undated   "
         click.echo(f"{number}. {hit.title}")

@@ -60,6 +60,21 @@ class SearchError(Exception):
     """A search could not run (the database failed); the message is safe to show."""
 
 
+class UnknownFilter(ValueError):
+    """A filter names an outlet or a language the archive does not have.
+
+    A typo must not look like "no results": the message lists what exists.
+    """
+
+    def __init__(self, name: Literal["outlet", "lang"], value: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.value = value
+        self.known = list(known)
+        what = "outlet" if name == "outlet" else "language"
+        listed = ", ".join(self.known) or "none yet"
+        super().__init__(f"unknown {what} {value[:40]!r}; the archive has: {listed}")
+
+
 @dataclass(frozen=True)
 class Term:
     """One query term: a word, or a phrase (several words in order)."""
@@ -145,7 +160,7 @@ class SearchHit:
 
 @dataclass
 class SearchResult:
-    """A page of hits, the total, and counts per outlet (ignoring the outlet filter).
+    """A page of hits, the total, and counts per outlet (under every filter).
 
     ``ranked`` is None when every match was ranked and counted per outlet; otherwise
     it is how many of the most recent matches were (the default, bounded search).
@@ -504,7 +519,6 @@ RECENCY = (
 
 @dataclass(frozen=True)
 class _Filters:
-    outlet: str | None
     outlet_id: int | None
     lang: str | None
     since: dt.datetime | None
@@ -783,12 +797,30 @@ def _as_utc(value: dt.datetime | dt.date | None, end: bool = False) -> dt.dateti
 
 
 def _outlet_id(connection: Connection, outlet: str | None) -> int | None:
+    """The id of the outlet named; :class:`UnknownFilter` lists the names when there is none."""
     if not outlet:
         return None
-    found = connection.execute(
-        text("SELECT id FROM outlets WHERE name = :name"), {"name": outlet}
-    ).scalar_one_or_none()
-    return -1 if found is None else found  # an unknown outlet matches nothing
+    # The outlets table is small: one read both finds the name and lists the others.
+    ids = dict(connection.execute(text("SELECT name, id FROM outlets ORDER BY name")).all())
+    if outlet not in ids:
+        raise UnknownFilter("outlet", outlet, list(ids))
+    return ids[outlet]
+
+
+_LANGUAGE_SQL = text("SELECT EXISTS (SELECT 1 FROM articles WHERE language = :lang)")
+_LANGUAGES_SQL = text(
+    "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY language"
+)
+
+
+def _check_language(connection: Connection, lang: str) -> None:
+    """Raise :class:`UnknownFilter`, listing the archive's languages, if no article has ``lang``.
+
+    A valid ISO 639-1 code that no article has is refused too: "unknown language,
+    the archive has ar, en" tells more than "0 articles".
+    """
+    if not connection.execute(_LANGUAGE_SQL, {"lang": lang}).scalar():
+        raise UnknownFilter("lang", lang, connection.execute(_LANGUAGES_SQL).scalars().all())
 
 
 def search(
@@ -807,8 +839,9 @@ def search(
 ) -> SearchResult:
     """Search the archive; malformed queries give an empty result, never an error.
 
-    ``since`` is inclusive, ``until`` exclusive (a date ``until`` includes that day).
-    Counts per outlet apply every filter except ``outlet``. By default only the
+    An ``outlet`` not in the outlets table, or a ``lang`` no article has, raises
+    :class:`UnknownFilter`. ``since`` is inclusive, ``until`` exclusive (a date
+    ``until`` includes that day). Counts per outlet apply every filter. By default only the
     :data:`CANDIDATES` most recent matches are ranked and counted per outlet (all
     of them when there are no more); ``exhaustive=True`` ranks and counts every
     match, at a cost that grows with their number.
@@ -817,28 +850,31 @@ def search(
     offset = max(0, min(int(offset), MAX_OFFSET))
     sort = sort if sort in _ORDER else "relevance"
     connection.execute(_SETTINGS_SQL, {"timeout": STATEMENT_TIMEOUT})
+    lang = lang.strip().lower() if lang and lang.strip() else None  # codes are stored lower case
+    # The outlet first: a misspelt one is an error even for a query that finds nothing.
+    filters = _Filters(
+        _outlet_id(connection, outlet), lang, _as_utc(since), _as_utc(until, end=True)
+    )
     builder = QueryBuilder(connection)
     parsed = parse_query(query or "")
     tsq = builder.build(parsed)
     if tsq is None:
-        return SearchResult(query, None, 0, [], {}, limit, offset)
-    filters = _Filters(
-        outlet or None,
-        _outlet_id(connection, outlet),
-        lang or None,
-        _as_utc(since),
-        _as_utc(until, end=True),
-    )
-    params = {
-        "tsq": tsq,
-        "mq": builder.build(parsed, matching=True),
-        **filters.params(),
-        "limit": limit,
-        "offset": offset,
-    }
-    run = _search_exhaustive if exhaustive else _search_recent
-    result = run(connection, tsq, filters, params, sort)
-    result.query = query
+        result = SearchResult(query, None, 0, [], {}, limit, offset)
+    else:
+        params = {
+            "tsq": tsq,
+            "mq": builder.build(parsed, matching=True),
+            **filters.params(),
+            "limit": limit,
+            "offset": offset,
+        }
+        run = _search_exhaustive if exhaustive else _search_recent
+        result = run(connection, tsq, filters, params, sort)
+        result.query = query
+    if lang is not None and not result.total:
+        # Only an empty answer can hide a misspelt language: checking then spares every
+        # other search a scan (articles.language has no index).
+        _check_language(connection, lang)
     if snippets and result.hits:
         add_snippets(connection, result.hits, builder.positive_lexemes)
     return result
@@ -847,9 +883,8 @@ def search(
 def _search_exhaustive(
     connection: Connection, tsq: str, filters: _Filters, params: dict[str, Any], sort: SortOrder
 ) -> SearchResult:
-    counts_sql = _exhaustive_counts_sql(filters.sql(with_outlet=False))
-    counts = {name: n for name, n in connection.execute(counts_sql, params)}
-    total = counts.get(filters.outlet, 0) if filters.outlet else sum(counts.values())
+    counts = dict(connection.execute(_exhaustive_counts_sql(filters.sql()), params).all())
+    total = sum(counts.values())
     hits = [
         _hit(row, float(row.rank))
         for row in connection.execute(_exhaustive_hits_sql(sort, filters.sql()), params)
@@ -864,15 +899,15 @@ def _search_recent(
     # Deep pages (past CANDIDATES) rank more: the first pages never change with depth.
     k = max(CANDIDATES, offset + limit)
     if filters.outlet_id is None:
-        found = faceted = _recent_candidates(connection, params, filters.sql(), k)
+        found = _recent_candidates(connection, params, filters.sql(), k)
     else:
-        # The facets first: they tell how common the words are without the outlet.
-        faceted = _recent_candidates(
+        # How common the words are without the outlet decides how its windows are read.
+        everywhere = _recent_candidates(
             connection, params, filters.sql(with_outlet=False), k, ranked=False
         )
-        common = faceted.density >= COMMON_DENSITY
+        common = everywhere.density >= COMMON_DENSITY
         found = _recent_candidates(connection, params, filters.sql(), k, common=common)
-    counts = Counter(row.outlet for row in faceted.rows)
+    counts = Counter(row.outlet for row in found.rows)
     page = sorted(found.rows, key=_sort_key(sort), reverse=True)[offset : offset + limit]
     details = {row.id: row for row in connection.execute(_PAGE_SQL, {"ids": [r.id for r in page]})}
     hits = [_hit(details[row.id], float(row.rank)) for row in page if row.id in details]

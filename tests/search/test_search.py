@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from db.articles import store_articles
-from db.search import parse_query, search
+from db.search import UnknownFilter, parse_query, search
 from tests.search.conftest import article_row
 
 pytestmark = pytest.mark.db
@@ -117,9 +117,8 @@ def test_filters_sort_and_counts(search_engine: Engine) -> None:
         late = search(connection, "داعش", since=dt.date(2019, 10, 1), limit=100)
         early = search(connection, "داعش", until=dt.date(2019, 9, 30), limit=100)
         page = search(connection, "داعش", limit=2, offset=2)
-        english = search(connection, "داعش", lang="en")
+        arabic = search(connection, "داعش", lang="AR", limit=100)
     assert everything.total == sum(everything.outlet_counts.values()) == len(everything.hits)
-    assert hawar.outlet_counts == everything.outlet_counts  # facets ignore the outlet filter
     assert hawar.total == everything.outlet_counts["hawarnews"]
     assert {h.outlet for h in hawar.hits} == {"hawarnews"}
     dates = [h.published_at for h in by_date.hits if h.published_at]
@@ -127,7 +126,56 @@ def test_filters_sort_and_counts(search_engine: Engine) -> None:
     assert all(h.published_at >= dt.datetime(2019, 10, 1, tzinfo=dt.UTC) for h in late.hits)
     assert all(h.published_at < dt.datetime(2019, 10, 1, tzinfo=dt.UTC) for h in early.hits)
     assert [h.url for h in page.hits] == [h.url for h in everything.hits[2:4]]
-    assert english.total == 0
+    assert arabic.total == everything.total  # a language code in any case
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_outlet_counts_honour_the_outlet_filter(search_engine: Engine, exhaustive: bool) -> None:
+    with search_engine.begin() as connection:
+        hawar = search(connection, "داعش", outlet="hawarnews", exhaustive=exhaustive)
+    assert hawar.total > 0
+    assert hawar.outlet_counts == {"hawarnews": hawar.total}
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_outlet_counts_honour_the_date_filters(search_engine: Engine, exhaustive: bool) -> None:
+    with search_engine.begin() as connection:
+        everything = search(connection, "داعش", exhaustive=exhaustive)
+        late = search(connection, "داعش", since=dt.date(2019, 10, 1), exhaustive=exhaustive)
+    assert 0 < late.total < everything.total
+    assert sum(late.outlet_counts.values()) == late.total
+
+
+def test_outlet_counts_honour_the_language_filter(search_engine: Engine) -> None:
+    with search_engine.connect() as connection, connection.begin() as transaction:
+        (outlet_id,) = connection.execute(text("SELECT id FROM outlets WHERE name = 'seeds'")).one()
+        english = article_row(
+            outlet_id, "https://seeds.test/en", "Pompeo in Washington", "Pompeo.", language="en"
+        )
+        store_articles(connection, [english])
+        both = search(connection, "بومبيو OR Pompeo")
+        only_english = search(connection, "بومبيو OR Pompeo", lang="en")
+        transaction.rollback()
+    assert len(both.outlet_counts) > 1
+    assert only_english.outlet_counts == {"seeds": 1} and only_english.total == 1
+
+
+@pytest.mark.parametrize("query", ["داعش", ""])
+def test_unknown_outlet_is_an_error_listing_the_known_ones(
+    search_engine: Engine, query: str
+) -> None:
+    with search_engine.begin() as connection, pytest.raises(UnknownFilter) as raised:
+        search(connection, query, outlet="nosuch")
+    assert raised.value.name == "outlet"
+    assert {"casablancatoday", "hawarnews", "seeds"} <= set(raised.value.known)
+    assert "hawarnews" in str(raised.value)
+
+
+def test_unknown_language_is_an_error_listing_the_archive_languages(search_engine: Engine) -> None:
+    with search_engine.begin() as connection, pytest.raises(UnknownFilter) as raised:
+        search(connection, "داعش", lang="xx")
+    assert raised.value.name == "lang" and "ar" in raised.value.known
+    assert "'xx'" in str(raised.value)
 
 
 def test_snippets_highlight_the_surface_words_that_matched(search_engine: Engine) -> None:

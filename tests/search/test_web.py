@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from akhbar.web import create_app
+from akhbar.web import ECHO_CHARS, create_app
 from db.articles import store_articles, upsert_outlet
 from tests.search.conftest import article_row
 
 pytestmark = pytest.mark.db
 
 EVIL_URL = "https://evil.test/xss"
+ENGLISH_URL = "https://evil.test/english"
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +33,20 @@ def client(search_engine: Engine) -> Iterator[TestClient]:
             "<script>alert('عنوان')</script> زلزلة بومبيو",
             "زلزلة <img src=x onerror=alert(1)> بومبيو في واشنطن </p><script>x()</script>",
         )
-        store_articles(connection, [row])
+        english = article_row(
+            outlet,
+            ENGLISH_URL,
+            "Pompeo meets the coalition in Washington",
+            "Secretary Pompeo said the coalition will keep fighting.",
+            language="en",
+        )
+        store_articles(connection, [row, english])
     with TestClient(create_app(engine=search_engine), raise_server_exceptions=False) as client:
         yield client
     with search_engine.begin() as connection:
-        connection.execute(text("DELETE FROM articles WHERE url = :u"), {"u": EVIL_URL})
+        connection.execute(
+            text("DELETE FROM articles WHERE url = ANY(:u)"), {"u": [EVIL_URL, ENGLISH_URL]}
+        )
         connection.execute(text("DELETE FROM outlets WHERE name = 'evil'"))
 
 
@@ -117,3 +129,89 @@ def test_page_is_rtl_with_highlights_filters_and_pagination(client: TestClient) 
     assert "hawarnews" in page.text and 'class="count"' in page.text
     assert client.get("/").status_code == 200
     assert client.get("/static/search.css").status_code == 200
+
+
+def test_api_outlet_counts_honour_the_outlet_filter(client: TestClient) -> None:
+    data = client.get("/api/search", params={"q": "داعش", "outlet": "hawarnews"}).json()
+    assert data["total"] > 0
+    assert data["outlet_counts"] == {"hawarnews": data["total"]}
+
+
+def test_page_outlet_counts_honour_the_outlet_filter(client: TestClient) -> None:
+    everywhere = client.get("/", params={"q": "داعش"}).text
+    assert "outlet=casablancatoday" in everywhere  # the query matches both outlets
+    page = client.get("/", params={"q": "داعش", "outlet": "hawarnews"}).text
+    assert "outlet=casablancatoday" not in page
+    assert 'class="count"' in page
+
+
+def test_api_unknown_outlet_is_422_listing_the_known_ones(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "داعش", "outlet": "nosuch"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["query", "outlet"] and "hawarnews" in error["msg"]
+
+
+def test_api_unknown_language_is_422_listing_the_archive_languages(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "داعش", "lang": "xx"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["query", "lang"] and "ar" in error["ctx"]["known"]
+
+
+def test_page_unknown_outlet_shows_the_form_and_the_known_outlets(client: TestClient) -> None:
+    page = client.get("/", params={"q": "داعش", "outlet": "nosuch"})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'role="search"' in page.text and 'class="error"' in page.text
+    assert "nosuch" in page.text and "hawarnews" in page.text
+
+
+def test_page_too_long_query_shows_the_form_with_a_short_message(client: TestClient) -> None:
+    page = client.get("/", params={"q": "x" * 20_000})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'role="search"' in page.text and 'class="error"' in page.text
+    assert '"detail"' not in page.text
+    assert "x" * ECHO_CHARS in page.text and "x" * (ECHO_CHARS + 1) not in page.text
+
+
+def test_page_bad_date_shows_the_form_with_a_short_message(client: TestClient) -> None:
+    page = client.get("/", params={"q": "داعش", "since": "yesterday"})
+    assert page.status_code == 422
+    assert 'role="search"' in page.text and "YYYY-MM-DD" in page.text
+    assert 'value="داعش"' in page.text  # the rest of the form is kept
+
+
+def test_page_echoes_a_rejected_value_escaped(client: TestClient) -> None:
+    page = client.get("/", params={"q": "داعش", "until": '"><script>alert(1)</script>'})
+    assert page.status_code == 422
+    assert "<script>" not in page.text and "&lt;script&gt;" in page.text
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_load_every_asset_from_the_app_itself(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assets = re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"', page.text)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert not urlsplit(asset).netloc, asset  # no CDN: the docs work offline
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_page_stays_rtl_for_a_latin_query(client: TestClient) -> None:
+    page = client.get("/", params={"q": "Pompeo"})
+    assert '<html lang="ar" dir="rtl">' in page.text
+
+
+def test_each_result_has_its_own_direction(client: TestClient) -> None:
+    page = client.get("/", params={"q": "Pompeo OR عفرين", "limit": 100})
+    assert '<li class="hit" dir="ltr">' in page.text  # the English article
+    assert '<li class="hit" dir="rtl">' in page.text  # the Arabic one
+
+
+def test_no_results_is_a_paragraph_outside_the_list(client: TestClient) -> None:
+    page = client.get("/", params={"q": "زنجبيلستانية"})
+    assert '<p class="empty">' in page.text
+    assert "<ol" not in page.text and "<li" not in page.text.split("</aside>")[-1]
