@@ -34,7 +34,10 @@ __all__ = ["TextDate", "find_text_date", "parse_date_text"]
 def fold(text: str) -> str:
     """Lower case without accents; positions are not kept, the text is matched as folded."""
     decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Recomposed so that Hangul syllables (split into jamo by NFD) match again.
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 #: Month names, one month per line (a month may take two): "3 march mar mars...".

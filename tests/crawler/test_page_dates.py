@@ -1,0 +1,215 @@
+"""find_dates: the publication date of a page, from every place a page states it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import lxml.html
+import pytest
+
+from crawler.extraction.dates import PageDates, find_dates
+from crawler.extraction.datetext import parse_date_text
+
+URL = "https://example.org/news/some-story"
+
+
+def dates_of(body: str, head: str = "", url: str = URL, **kwargs: object) -> PageDates:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return find_dates(tree, url, **kwargs)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- machine-readable
+
+
+def test_json_ld_graph_article_date_not_the_webpage_or_breadcrumb() -> None:
+    head = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "BreadcrumbList", "datePublished": "2001-01-01"},
+      {"@type": "WebPage", "datePublished": "2019-03-04T08:00:00+00:00"},
+      {"@type": "NewsArticle", "datePublished": "2019-03-05T10:30:00+02:00",
+       "dateModified": "2019-03-06T09:00:00+02:00"}]}</script>"""
+    found = dates_of("<h1>Title</h1>", head)
+    assert found.published_at == utc(2019, 3, 5, 8, 30)
+    assert found.published_date == date(2019, 3, 5)
+    assert found.modified_at == utc(2019, 3, 6, 7, 0)
+    assert not found.zone_assumed
+
+
+def test_microdata_date_published() -> None:
+    body = """<article itemscope itemtype="https://schema.org/Article"><h1>Title</h1>
+      <span itemprop="datePublished" content="2020-07-14">14 July 2020</span><p>Text.</p>
+      </article>"""
+    found = dates_of(body)
+    assert found.published_date == date(2020, 7, 14)
+    assert found.published_at is None
+
+
+def test_citation_publication_date_meta() -> None:
+    found = dates_of(
+        "<h1>A paper</h1>", '<meta name="citation_publication_date" content="2018/11/02">'
+    )
+    assert found.published_date == date(2018, 11, 2)
+
+
+def test_modified_date_is_not_taken_for_published() -> None:
+    head = """<meta property="article:modified_time" content="2021-05-01T10:00:00Z">
+      <meta property="article:published_time" content="2020-01-15T10:00:00Z">"""
+    found = dates_of("<h1>Title</h1>", head)
+    assert found.published_at == utc(2020, 1, 15, 10)
+    assert found.modified_at == utc(2021, 5, 1, 10)
+
+
+def test_url_date_gives_the_day_only() -> None:
+    found = dates_of("<h1>Title</h1><p>Text.</p>", url="https://example.org/2019/03/05/story/")
+    assert found == PageDates(published_date=date(2019, 3, 5))
+
+
+def test_no_evidence_gives_none() -> None:
+    body = "<h1>Title</h1><p>Prices for 2019 went up.</p><footer>© 2024 Example</footer>"
+    assert dates_of(body) == PageDates()
+
+
+def test_impossible_dates_are_dropped() -> None:
+    head = '<meta property="article:published_time" content="1970-01-01T00:00:00Z">'
+    assert dates_of("<h1>Title</h1>", head).published_date is None
+    future = f'<meta name="date" content="{datetime.now(UTC).year + 2}-01-01">'
+    assert dates_of("<h1>Title</h1>", future).published_date is None
+
+
+# --------------------------------------------------------------------------- visible lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "day"),
+    [
+        ("en", "By Jane Doe | March 5, 2019", date(2019, 3, 5)),
+        ("fr", "Publié le 5 mars 2019", date(2019, 3, 5)),
+        ("ru", "Опубликовано 5 марта 2019 г.", date(2019, 3, 5)),
+        ("zh", "发布时间：2019年3月5日", date(2019, 3, 5)),
+        ("el", "Δημοσιεύθηκε 5 Μαρτίου 2019", date(2019, 3, 5)),
+    ],
+)
+def test_visible_date_line_in_many_languages(lang: str, line: str, day: date) -> None:
+    body = f"<article><h1>Title</h1><div class='meta'>{line}</div><p>Text.</p></article>"
+    tree = lxml.html.document_fromstring(f"<html lang='{lang}'><body>{body}</body></html>")
+    assert find_dates(tree, URL).published_date == day
+
+
+def test_date_line_found_by_its_text_outside_the_headline_container() -> None:
+    body = """<div class="hero"><div><h1>Title</h1></div></div>
+      <div class="x"><div><p>Written by Jane Doe</p><p>April 8, 2024</p></div></div>
+      <p>Text of the article.</p>"""
+    assert dates_of(body).published_date == date(2024, 4, 8)
+
+
+def test_related_article_date_is_not_taken() -> None:
+    body = """<article><h1>Title</h1><p>Text.</p>
+      <div class="related-posts"><h3>Other story</h3><span class="date">June 1, 2018</span></div>
+      </article>"""
+    assert dates_of(body).published_date is None
+
+
+def test_comment_dates_are_not_taken() -> None:
+    body = """<article><h1>Title</h1><p>Text.</p></article>
+      <section id="comments"><time datetime="2018-06-01T10:00:00Z">June 1, 2018</time></section>"""
+    assert dates_of(body).published_date is None
+
+
+def test_printed_time_without_zone_is_read_in_the_page_zone() -> None:
+    head = '<meta property="article:modified_time" content="2019-11-20T10:00:00+02:00">'
+    body = "<h1>Title</h1><div class='date'>14 November 2019 | 17:55</div>"
+    found = dates_of(body, head)
+    assert found.published_at == utc(2019, 11, 14, 15, 55)
+    assert not found.zone_assumed
+
+
+def test_printed_time_without_any_zone_is_assumed_utc() -> None:
+    found = dates_of("<h1>Title</h1><div class='date'>14 November 2019 | 17:55</div>")
+    assert found.published_at == utc(2019, 11, 14, 17, 55)
+    assert found.zone_assumed
+
+
+def test_outlet_timezone_reads_printed_times() -> None:
+    body = (
+        "<h1>عنوان</h1>"
+        "<div class='date'><span>14 تشرين الثاني 2019</span> | <span>17:55</span></div>"
+    )
+    found = dates_of(body, timezone="Asia/Damascus")
+    assert found.published_at == utc(2019, 11, 14, 15, 55)
+    assert found.published_date == date(2019, 11, 14)
+    assert not found.zone_assumed
+
+
+def test_arabic_gmt_line() -> None:
+    body = "<h1>عنوان</h1><span class='time'>GMT 16:22 2018 الثلاثاء ,03 إبريل / نيسان</span>"
+    found = dates_of(body)
+    assert found.published_at == utc(2018, 4, 3, 16, 22)
+    assert not found.zone_assumed
+
+
+def test_updated_line_dates_a_page_that_gives_nothing_else() -> None:
+    found = dates_of("<h1>Title</h1><p class='byline'>Updated on July 9, 2025</p><p>Text.</p>")
+    assert found.published_date == date(2025, 7, 9)
+    assert found.published_at is None
+
+
+# --------------------------------------------------------------------------- the line parser
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("March 5, 2019", None, date(2019, 3, 5)),
+        ("Mar. 5th, 2019", None, date(2019, 3, 5)),
+        ("5 March 2019", None, date(2019, 3, 5)),
+        ("5. März 2019", None, date(2019, 3, 5)),
+        ("5 de marzo de 2019", None, date(2019, 3, 5)),
+        ("5 marzo 2019", None, date(2019, 3, 5)),
+        ("5 de março de 2019", None, date(2019, 3, 5)),
+        ("5 maart 2019", None, date(2019, 3, 5)),
+        ("5 marca 2019", None, date(2019, 3, 5)),
+        ("14 października 2019", None, date(2019, 10, 14)),
+        ("5 Mart 2019 Salı", None, date(2019, 3, 5)),
+        ("2019년 3월 5일", None, date(2019, 3, 5)),
+        ("2019-03-05", None, date(2019, 3, 5)),
+        ("05.03.2019", None, date(2019, 3, 5)),
+        ("05/03/2019", "en-gb", date(2019, 3, 5)),
+        ("05/03/2019", "fr", date(2019, 3, 5)),
+        ("05/03/2019", "en-us", date(2019, 5, 3)),
+        ("09/25/2025", None, date(2025, 9, 25)),
+    ],
+)
+def test_parse_date_text_days(text: str, lang: str | None, expected: date) -> None:
+    assert parse_date_text(text, "UTC", lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Published Mar. 5, 2019 at 3:45 pm EST", utc(2019, 3, 5, 20, 45)),
+        ("5 mars 2019 à 15h30", utc(2019, 3, 5, 14, 30)),
+        ("5. März 2019, 15:30 Uhr", utc(2019, 3, 5, 14, 30)),
+        ("2019年3月5日 15:30", utc(2019, 3, 5, 14, 30)),
+        ("2019-03-05T10:00:00+02:00", utc(2019, 3, 5, 8)),
+        ("5 May 2019 10:00 (GMT+3)", utc(2019, 5, 5, 7)),
+    ],
+)
+def test_parse_date_text_times(text: str, expected: datetime) -> None:
+    assert parse_date_text(text, "Europe/Paris") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["05/03/2019", "March 2019", "Copyright 2019", "2 days ago", "31 February 2019", "March 5"],
+)
+def test_parse_date_text_never_guesses(text: str) -> None:
+    assert parse_date_text(text) is None
+
+
+def test_parse_date_text_keeps_the_arabic_parser() -> None:
+    assert parse_date_text("الخميس 14 تشرين الثاني 2019 - 19:10", "Asia/Damascus") == utc(
+        2019, 11, 14, 17, 10
+    )
