@@ -93,9 +93,9 @@ _ARTICLE_LIKE = re.compile(r"Article$|Posting$|^(?:Recipe|Review|Question|Report
 _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
 #: Boxes holding other articles or readers' text; their dates are not the page's.
 _ELSEWHERE = re.compile(
-    r"(?<![a-z])(?:card|related|comment|sidebar|widget|most-?read|popular|share|sharing|teaser|"
+    r"(?<![a-z])(?:card|related|comment|sidebar|recent|most-?read|popular|share|sharing|teaser|"
     r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
-    r"promo|newsletter|listing)",
+    r"promo|listing|archive)",
     re.IGNORECASE,
 )
 _ELSEWHERE_TAGS = frozenset({"aside", "nav"})
@@ -135,6 +135,7 @@ _NO_TEXT_TAGS = frozenset(
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
 _WORDS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,7 @@ def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
     node = el
     while node is not None and node not in stop:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _ELSEWHERE_TAGS or (tag == "footer" and node is not el):
+        if tag in _ELSEWHERE_TAGS or (tag == "footer" and not _in_article(node)):
             return True
         if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
@@ -323,6 +324,11 @@ def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+def _in_article(el: Any) -> bool:
+    """True for an element inside an ``<article>`` (its footer is the article's byline)."""
+    return any(a.tag == "article" for a in el.iterancestors())
 
 
 def _text(el: Any) -> str:
@@ -409,9 +415,25 @@ class _Evidence:
 
 
 def _headline_of(tree: Any, headline: Any | None) -> Any | None:
+    """The given headline, else the ``h1`` sharing most words with the page's title.
+
+    Blogs and newsletters put their own name in an ``h1`` above the post's.
+    """
     if headline is not None:
         return headline
-    return next((h for h in tree.iter("h1") if _text(h)), None)
+    h1s = [h for h in tree.iter("h1") if _text(h)]
+    if len(h1s) <= 1:
+        return h1s[0] if h1s else None
+    title = next(
+        (el.get("content") for el in tree.iter("meta") if el.get("property") == "og:title"), None
+    )
+    title = title or next((_text(el) for el in tree.iter("title")), "")
+    words = set(_WORD.findall(title.casefold()))
+
+    def shared(h1: Any) -> int:
+        return len(words & set(_WORD.findall(_text(h1).casefold())))
+
+    return max(h1s, key=shared)
 
 
 def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
