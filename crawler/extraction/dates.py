@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -95,10 +96,11 @@ _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNOR
 _ELSEWHERE = re.compile(
     r"(?<![a-z])(?:card|related|comment|sidebar|recent|most-?read|popular|share|sharing|teaser|"
     r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
-    r"promo|listing|archive)",
+    r"promo(?!ted)|listing|archive)",
     re.IGNORECASE,
 )
-_ELSEWHERE_TAGS = frozenset({"aside", "nav"})
+#: Page-level boxes (``<nav>`` always is); inside an ``<article>`` they hold its byline and date.
+_ELSEWHERE_TAGS = frozenset({"aside", "footer"})
 #: Microdata scopes whose dates are not the page's.
 _ELSEWHERE_ITEMTYPE = re.compile(r"Comment|Answer|ListItem|Review", re.IGNORECASE)
 #: A modification label before a printed date ("Updated", "Mis à jour", "Aktualisiert").
@@ -134,6 +136,10 @@ _NO_TEXT_TAGS = frozenset(
 )
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
+#: A day written in a URL's slug: ``/blog/2025-12-17-release``, ``/2025_12_17/``.
+_SLUG_DATE = re.compile(
+    r"(?<![\d])((?:19|20)\d\d)[-_](0[1-9]|1[0-2])[-_](0[1-9]|[12]\d|3[01])(?!\d)"
+)
 _WORDS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -314,7 +320,7 @@ def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
     node = el
     while node is not None and node not in stop:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _ELSEWHERE_TAGS or (tag == "footer" and not _in_article(node)):
+        if tag == "nav" or (tag in _ELSEWHERE_TAGS and not _in_article(node)):
             return True
         if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
@@ -327,7 +333,7 @@ def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
 
 
 def _in_article(el: Any) -> bool:
-    """True for an element inside an ``<article>`` (its footer is the article's byline)."""
+    """True for an element inside an ``<article>`` (its footer or aside is the article's)."""
     return any(a.tag == "article" for a in el.iterancestors())
 
 
@@ -503,7 +509,7 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
     ev = _Evidence(
         machine=[m for m in machine if m],
         printed_near=[],
-        url_day=date_in_url(url),
+        url_day=_url_day(url),
         printed_far=[],
         modified=[m for m in modified if m],
     )
@@ -594,6 +600,19 @@ def _local_day(day: date, ev: _Evidence) -> date:
     local = ev.url_day or next((w.day for w in ev.printed_near), None)
     if local is not None and abs(local - day) == timedelta(days=1):
         return local
+    return day
+
+
+def _url_day(url: str) -> date | None:
+    """The day the URL's path states, in a folder (``/2020/02/18/``) or in its slug."""
+    day = date_in_url(url)
+    if day is None:
+        match = _SLUG_DATE.search(urlsplit(url).path)
+        if match:
+            try:
+                day = date(*map(int, match.groups()))
+            except ValueError:
+                return None
     return day
 
 
