@@ -5,12 +5,17 @@ holds the outlet's lock, creates the run row and passes its id as
 ``AKHBAR_CRAWL_RUN_ID``; this extension then only writes the counts. When a user
 runs ``scrapy crawl NAME`` directly, the extension does it all: takes the lock,
 creates the row, and finishes it.
+
+Either way the crawl's status follows :func:`crawl_status`, and a run that
+counted errors or failed keeps its log tail (:class:`CrawlLog`): the first
+error's traceback and the last lines.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,16 +27,29 @@ from sqlalchemy import Connection
 from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive
-from crawler.failures import ERROR_PREFIX
+from crawler.failures import ERROR_PREFIX, lost_articles
 from db import runs
 from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
 
+LOG_TAIL_LINES = 40
+KEPT_ARTICLE_STATS = (
+    "akhbar/articles_new",
+    "akhbar/articles_updated",
+    "akhbar/articles_unchanged",
+    "akhbar/articles_spooled",  # kept for the database's return, not lost
+)
+
+
+def errors_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
+    return {k[len(ERROR_PREFIX) :]: int(v) for k, v in stats.items() if k.startswith(ERROR_PREFIX)}
+
+
 def run_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The ``crawl_runs`` columns for a crawl's Scrapy stats."""
-    errors = {k[len(ERROR_PREFIX) :]: v for k, v in stats.items() if k.startswith(ERROR_PREFIX)}
+    errors = errors_by_reason(stats)
     return {
         "pages_crawled": int(stats.get("response_received_count", 0)),
         "articles_new": int(stats.get("akhbar/articles_new", 0)),
@@ -43,13 +61,59 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def crawl_status(finish_reason: str | None, pages_crawled: int) -> str:
-    """``succeeded`` when the crawl ran to its end and reached the site at all."""
-    return "succeeded" if finish_reason == "finished" and pages_crawled > 0 else "failed"
+def crawl_status(stats: Mapping[str, Any]) -> str:
+    """How a crawl that ended by itself went, from its stats (with ``finish_reason``).
+
+    ``failed`` when it did not run to its end, reached no page of the site, or
+    fetched article pages and kept no article at all (:func:`lost_articles` > 0,
+    nothing new, updated, unchanged or spooled); else ``succeeded``.
+    """
+    if stats.get("finish_reason") != "finished" or not stats.get("response_received_count"):
+        return "failed"
+    kept = sum(int(stats.get(key, 0)) for key in KEPT_ARTICLE_STATS)
+    if kept == 0 and lost_articles(errors_by_reason(stats)) > 0:
+        return "failed"
+    return "succeeded"
+
+
+def _level(value: int | str) -> int:
+    """A LOG_LEVEL setting (``"INFO"`` or 20) as a number."""
+    return value if isinstance(value, int) else logging.getLevelNamesMapping()[value.upper()]
 
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, int | float | str | bool | type(None)) else str(value)
+
+
+class CrawlLog(logging.Handler):
+    """What ``crawl_runs.log_tail`` keeps of a crawl's log: its first error and its last lines.
+
+    The first error with a traceback usually explains all the others (a broken
+    dependency fails every page alike), and by the end of a crawl it has long
+    scrolled out of the last lines.
+    """
+
+    def __init__(self, level: int | str, formatter: logging.Formatter, lines: int) -> None:
+        super().__init__(level)
+        self.setFormatter(formatter)
+        self.first_error: str | None = None
+        self.last: deque[str] = deque(maxlen=lines)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:
+            self.handleError(record)
+            return
+        if self.first_error is None and record.levelno >= logging.ERROR and record.exc_info:
+            self.first_error = text
+        self.last.extend(text.splitlines())
+
+    def tail(self) -> str:
+        last = "\n".join(self.last)
+        if self.first_error is None or self.first_error in last:
+            return last
+        return f"{self.first_error}\n[...]\n{last}"
 
 
 class CrawlRunRecorder:
@@ -60,6 +124,11 @@ class CrawlRunRecorder:
         self.archive: Archive | None = None
         self.lock_connection: Connection | None = None
         self.outlet_id: int | None = None
+        settings = crawler.settings
+        # What the terminal shows, at least INFO: debug lines would crowd out the rest.
+        level = max(logging.INFO, _level(settings.get("LOG_LEVEL", "INFO")))
+        formatter = logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+        self.log = CrawlLog(level, formatter, LOG_TAIL_LINES)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
@@ -69,6 +138,7 @@ class CrawlRunRecorder:
         recorder = cls(crawler, int(run_id) if run_id else None)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        logging.getLogger().addHandler(recorder.log)
         return recorder
 
     async def spider_opened(self, spider: Spider) -> None:
@@ -104,19 +174,19 @@ class CrawlRunRecorder:
 
     def _close(self, reason: str) -> None:
         assert self.archive is not None
+        logging.getLogger().removeHandler(self.log)
         try:
             if self.run_id is None:
                 return
             stats = dict(self.crawler.stats.get_stats())
             stats["finish_reason"] = reason
             counts = run_counts(stats)
+            status = crawl_status(stats)
+            if counts["errors"] or status != "succeeded":
+                counts["log_tail"] = self.log.tail()
             self.archive.record_counts(self.run_id, counts)
             if self.owns_run and self.lock_connection is not None:
-                runs.finish_run(
-                    self.lock_connection,
-                    self.run_id,
-                    crawl_status(reason, counts["pages_crawled"]),
-                )
+                runs.finish_run(self.lock_connection, self.run_id, status)
                 self.lock_connection.commit()
         except Exception as exc:
             if not is_connection_error(exc):

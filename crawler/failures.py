@@ -9,6 +9,7 @@ name of its own that does not change with Scrapy's versions.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -32,6 +33,11 @@ from twisted.web.client import ResponseFailed, ResponseNeverReceived
 logger = logging.getLogger(__name__)
 
 ERROR_PREFIX = "akhbar/errors/"
+
+ARTICLE_PAGE_REASONS = ("parse_error", "no_article_found", "empty_page")
+"""Reasons that mean an article page was fetched and yielded no article."""
+REJECTED_ARTICLE_PREFIXES = ("item_missing_", "item_naive_")
+"""Reasons that mean an article was read but the pipelines refused it as incomplete."""
 
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TwistedTimeoutError), "timeout"),
@@ -73,6 +79,19 @@ def failure_reason(failure: Failure) -> str:
             if fragment in message:
                 return reason
     return failure.type.__name__ if failure.type else "error"
+
+
+def lost_articles(errors: Mapping[str, int]) -> int:
+    """How many fetched article pages stored nothing, from errors counted by reason.
+
+    A page the generic spider only guessed was an article is not counted: it is
+    ``akhbar/pages_not_article``, not an error.
+    """
+    return sum(
+        count
+        for reason, count in errors.items()
+        if reason in ARTICLE_PAGE_REASONS or reason.startswith(REJECTED_ARTICLE_PREFIXES)
+    )
 
 
 def count_error(stats: StatsCollector, reason: str, url: str) -> None:

@@ -25,13 +25,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archive import Archive
-from crawler.extensions import crawl_status
+from crawler.extensions import LOG_TAIL_LINES, crawl_status
 from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config
@@ -40,7 +40,6 @@ from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
-LOG_TAIL_LINES = 40
 STOP_GRACE_SECONDS = 30.0
 POLL_SECONDS = 0.2
 """How often the parent looks at its child, its time limit and stop requests."""
@@ -226,17 +225,28 @@ def _finish(connection: Connection, run_id: int, outcome: _ProcessOutcome) -> di
     status = outcome.status
     row = runs.get_run(connection, run_id) or {}
     if status == "exited":
-        stats = row.get("stats") or {}
-        status = crawl_status(stats.get("finish_reason"), row.get("pages_crawled", 0))
+        status = crawl_status(row.get("stats") or {})
     runs.finish_run(
         connection,
         run_id,
         status,
         error_summary=row.get("error_summary") or (None if status == "succeeded" else status),
-        log_tail=outcome.log_tail if status != "succeeded" else None,
+        log_tail=_log_tail(row, outcome, status),
     )
     connection.commit()
     return runs.get_run(connection, run_id) or {}
+
+
+def _log_tail(row: dict[str, Any], outcome: _ProcessOutcome, status: str) -> str | None:
+    """The log tail to record, None to leave the row's as it is.
+
+    The crawl process records its own (first error, last lines) when it closes;
+    the end of its output stands in when it never got that far (killed, crashed,
+    no database), for a run that failed or counted errors.
+    """
+    if row.get("log_tail") or (status == "succeeded" and not row.get("errors")):
+        return None
+    return outcome.log_tail
 
 
 @dataclass
@@ -260,7 +270,13 @@ def _run_process(
 ) -> _ProcessOutcome:
     """Run the crawl process to its end, its time limit, a stop request or the lock's loss."""
     stop = request.stop
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as log:
+    with (
+        tempfile.NamedTemporaryFile(mode="w+", encoding="utf-8", errors="replace") as log,
+        open(log.name, encoding="utf-8", errors="replace") as reader,
+    ):
+        # -v (debug logging) shows the crawl's own log, errors and tracebacks, as it goes;
+        # otherwise only its tail is kept, in crawl_runs.log_tail.
+        echo = reader if logger.isEnabledFor(logging.DEBUG) else None
         process = subprocess.Popen(
             launcher_command(command),
             env=env,
@@ -278,7 +294,7 @@ def _run_process(
                     outcome = "exited" if returncode == 0 else "failed"
                     break
                 except subprocess.TimeoutExpired:
-                    pass
+                    _echo(echo)
                 now = time.monotonic()
                 if stop is not None and stop.requested:
                     logger.info("stopping the crawl of %s (pid %s)", request.outlet, process.pid)
@@ -312,9 +328,18 @@ def _run_process(
         except BaseException:
             stop_process(process, request.kill_grace, stop)
             raise
+        _echo(echo)
         log.seek(0)
         tail = "".join(deque(log, maxlen=LOG_TAIL_LINES))
         return _ProcessOutcome(outcome, tail, keyboard_interrupt)
+
+
+def _echo(reader: TextIO | None) -> None:
+    """Copy to stderr what the crawl process wrote since the last call, if asked to."""
+    if reader is None:
+        return
+    sys.stderr.write(reader.read())
+    sys.stderr.flush()
 
 
 def _lock_held(still_locked: Callable[[], bool]) -> bool:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from akhbar.static_server import StaticSite
+from crawler.extensions import crawl_status
 from crawler.registry import outlet_spiders
 from db import schema
 from db.articles import copies_of
@@ -287,3 +291,145 @@ def test_edited_article_is_updated_and_keeps_its_earlier_version(
     assert revisions[0]["article_id"] == article["id"]
     assert revisions[0]["title"] == v1["title"]
     assert folded(revisions[0]["body"]) == folded(v1["body"])
+
+
+# --------------------------------------------------------------------------- failing crawls
+
+HAWARNEWS_SITE = FIXTURES / "hawarnews" / "site"
+BROKEN_TRAFILATURA = (
+    '"""Stands for trafilatura on lxml 6.2 without lxml_html_clean: importing it fails."""\n'
+    'raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")\n'
+)
+
+
+def small_site(root: Path, articles: int = 3) -> Path:
+    """A start page linking ``articles`` real article pages of the saved hawarnews site."""
+    links = []
+    for page in sorted((HAWARNEWS_SITE / "ar" / "haber").glob("*/*/*/*/index.html"))[:articles]:
+        path = page.relative_to(HAWARNEWS_SITE)
+        (root / path).parent.mkdir(parents=True)
+        shutil.copy(page, root / path)
+        links.append(f'<li><a href="/{path.parent.as_posix()}/">{path.parent.name}</a></li>')
+    (root / "index.html").write_text(
+        f"<!doctype html><html><body><h1>Latest</h1><ul>{''.join(links)}</ul></body></html>",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture
+def fresh_archive(databases) -> str:
+    url = databases.create("akhbar_failing")
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def broken_extraction(fresh_archive: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of the issue's crawl: trafilatura cannot be imported.
+
+    Every page the generic spider reads then raises in parsing, as it did on
+    lxml 6.2 without ``lxml_html_clean``; the crawl's processes inherit it.
+    """
+    shadow = tmp_path / "shadow" / "trafilatura"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text(BROKEN_TRAFILATURA, encoding="utf-8")
+    return {
+        **os.environ,
+        "AKHBAR_DATABASE_URL": fresh_archive,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(shadow.parent), os.getenv("PYTHONPATH")])),
+    }
+
+
+def assert_failed_with_traceback(database_url: str) -> None:
+    [run] = Archive(database_url, {}).query("SELECT * FROM crawl_runs")
+    assert run["status"] == "failed"
+    assert run["errors"] == 3 and run["error_summary"] == "parse_error: 3"
+    assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 0, 0)
+    assert "Traceback (most recent call last)" in run["log_tail"]
+    assert "lxml_html_clean" in run["log_tail"]
+
+
+def test_crawl_whose_every_article_page_raises_fails_with_the_traceback(
+    fresh_archive: str, broken_extraction: dict[str, str], tmp_path: Path
+) -> None:
+    """``akhbar -v crawl generic --url ...`` exits 1, says ``failed``, shows the
+    crawl's errors on stderr, and ``crawl_runs.log_tail`` keeps the first traceback."""
+    with StaticSite(small_site(tmp_path / "site")) as site:
+        done = subprocess.run(
+            [sys.executable, "-m", "akhbar", "-v", "crawl", "generic", "--url", site.origin + "/"],
+            env=broken_extraction,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert done.returncode == 1, done.stderr
+    assert ": failed in " in done.stdout
+    assert "lxml_html_clean" in done.stderr  # -v shows the crawl's own log
+    assert_failed_with_traceback(fresh_archive)
+
+
+def test_plain_scrapy_crawl_records_the_same_failure(
+    fresh_archive: str, broken_extraction: dict[str, str], tmp_path: Path
+) -> None:
+    with StaticSite(small_site(tmp_path / "site")) as site:
+        command = ["scrapy", "crawl", "generic", "-a", f"url={site.origin}/"]
+        done = subprocess.run(
+            [sys.executable, "-m", *command, "-s", "AUTOTHROTTLE_ENABLED=False"],
+            env=broken_extraction,
+            cwd=Path(__file__).parents[2],  # scrapy.cfg
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert done.returncode == 0, done.stderr  # Scrapy's exit status says nothing of the crawl
+    assert_failed_with_traceback(fresh_archive)
+
+
+def test_crawl_with_one_bad_article_page_among_good_ones_succeeds_and_keeps_its_log(
+    fresh_archive: str, tmp_path: Path
+) -> None:
+    root = small_site(tmp_path / "site")
+    empty = root / "ar" / "haber" / "2019" / "01" / "01" / "empty-h1" / "index.html"
+    empty.parent.mkdir(parents=True)
+    empty.write_text("", encoding="utf-8")
+    index = root / "index.html"
+    index.write_text(
+        index.read_text("utf-8").replace(
+            "</ul>", '<li><a href="/ar/haber/2019/01/01/empty-h1/">empty</a></li></ul>'
+        ),
+        encoding="utf-8",
+    )
+    config = load_config(environ={"AKHBAR_DATABASE_URL": fresh_archive})
+    with StaticSite(root) as site:
+        result = run_crawl(
+            config,
+            CrawlRequest(outlet="generic", url=site.origin + "/", settings=FAST, timeout=120),
+        )
+    assert (result.status, result.articles_new, result.errors) == ("succeeded", 3, 1), result
+    [run] = Archive(fresh_archive, {}).query("SELECT * FROM crawl_runs")
+    assert run["error_summary"] == "empty_page: 1"
+    assert "error empty_page on " in run["log_tail"]
+
+
+@pytest.mark.parametrize(
+    ("stats", "status"),
+    [
+        ({"akhbar/errors/parse_error": 2, "akhbar/articles_new": 1}, "succeeded"),
+        ({"akhbar/errors/parse_error": 2}, "failed"),
+        ({"akhbar/errors/no_article_found": 1}, "failed"),
+        ({"akhbar/errors/item_missing_body": 1}, "failed"),
+        ({"akhbar/errors/no_article_found": 1, "akhbar/articles_spooled": 1}, "succeeded"),
+        # The generic spider's guesses that were no article, and HTTP errors: not article pages.
+        ({"akhbar/pages_not_article": 5}, "succeeded"),
+        ({"akhbar/errors/http_404": 3}, "succeeded"),
+        # A re-crawl that found nothing new fetched no article page.
+        ({"akhbar/articles_skipped_known": 9}, "succeeded"),
+        ({"finish_reason": "shutdown"}, "failed"),
+        ({"response_received_count": 0}, "failed"),
+    ],
+)
+def test_crawl_status(stats: dict, status: str) -> None:
+    assert crawl_status({"finish_reason": "finished", "response_received_count": 9, **stats}) == (
+        status
+    )
