@@ -102,6 +102,23 @@ def db_url(state: CliState) -> None:
     click.echo(state.database_url())
 
 
+@db.command("stop")
+@pass_state
+@friendly_errors
+def db_stop(state: CliState) -> None:
+    """Stop the embedded PostgreSQL; the next command that needs it starts it again."""
+    from db.embedded import stop_embedded
+    from db.engine import describe_server
+
+    if state.config.database_url:
+        server = describe_server(state.config.database_url)
+        click.echo(f"not applicable: the configured database is {server}, not the embedded one")
+        return
+    pgdata = state.config.data_dir / "pgdata"
+    stopped = stop_embedded(state.config.data_dir)
+    click.echo(f"embedded PostgreSQL in {pgdata} {'stopped' if stopped else 'was not running'}")
+
+
 @cli.command("outlets")
 @pass_state
 @friendly_errors

@@ -8,6 +8,7 @@ fresh database of its own, so tests never touch a user's archive.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db import schema
-from db.embedded import embedded_database_url
+from db.embedded import embedded_database_url, stop_embedded
 from db.engine import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,12 +41,22 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """libpq URL of a maintenance database on the test server."""
+def server_url() -> Iterator[str]:
+    """libpq URL of a maintenance database on the test server.
+
+    An embedded server started here is stopped when the session ends. Its folder
+    is not under pytest's own: every pytest session resets that root to mode 0700,
+    and as root the server runs as another user, who must reach its data.
+    """
     url = os.environ.get("AKHBAR_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
-        return url
-    return embedded_database_url(tmp_path_factory.mktemp("embedded-pg"), database="postgres")
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="akhbar-test-pg-") as data_dir:
+        try:
+            yield embedded_database_url(Path(data_dir), database="postgres")
+        finally:
+            stop_embedded(Path(data_dir))
 
 
 def _database_url(server: str, name: str) -> str:
