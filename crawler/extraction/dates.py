@@ -96,7 +96,7 @@ _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNOR
 _ELSEWHERE = re.compile(
     r"(?<![a-z])(?:card|related|comment|sidebar|recent|most-?read|popular|share|sharing|teaser|"
     r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
-    r"promo(?!ted)|listing|archive)",
+    r"promo(?!ted)|listing|archive|today|top-?bar|top-?header|masthead)",
     re.IGNORECASE,
 )
 #: Page-level boxes (``<nav>`` always is); inside an ``<article>`` they hold its byline and date.
@@ -126,6 +126,11 @@ MAX_LINE = 200
 #: Parent text read with a date split in spans (``<span>14 Nov 2019</span> | <span>17:55</span>``).
 MAX_PARENT_LINE = 120
 EARLIEST = date(1990, 1, 1)
+#: Levels above a date line searched for another headline (a teaser's own box).
+TEASER_LEVELS = 2
+#: Words of a teaser's headline link.
+TEASER_WORDS = 4
+_HEADINGS = ("h2", "h3", "h4")
 #: What is printed besides the date on a line found by its text alone (a label, a name).
 MAX_RESIDUE = 30
 
@@ -370,6 +375,8 @@ class _Line:
     machine: _When | None
     printed: _When | None
     updated: bool
+    labelled: bool = False
+    """The line says what its date is ("Published", "Updated")."""
 
 
 def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
@@ -402,8 +409,9 @@ def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
         return None
     before = context[: context.find(text)] if source is text and text in context else ""
     label = fold(before)[-40:] + (fold(source)[: found.start] if found else fold(context)[:40])
-    updated = bool(_UPDATED.search(label)) and not _PUBLISHED.search(label)
-    return _Line(machine, printed, updated)
+    published = bool(_PUBLISHED.search(label))
+    updated = bool(_UPDATED.search(label)) and not published
+    return _Line(machine, printed, updated, published or updated)
 
 
 # --------------------------------------------------------------------------- deciding
@@ -453,7 +461,7 @@ def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
     return order.get(top, 0), order.get(headline, 0)
 
 
-def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
+def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
     """Sort the page's date lines into near the headline, elsewhere, and modifications.
 
     Near: after the headline, or before it within its close ancestor (a date
@@ -464,17 +472,20 @@ def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
     stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     near_machine: list[_When] = []
     near: list[tuple[int, _When]] = []
+    scope = _article_scope(headline)
     for pos, el, marked in page.lines:
-        if _elsewhere(el, stop):
+        if _elsewhere(el, stop) or _teaser(el, stop, path):
             continue
         line = _read_line(el, page.lang, marked)
         if line is None:
             continue
+        is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
+        is_above = before[0] <= pos < before[1]
+        if scope is not None and not (is_after or is_above or line.labelled or _within(el, scope)):
+            continue  # the site's clock in its top bar, a box of the page around the article
         if line.updated:
             ev.modified.extend(v for v in (line.machine, line.printed) if v)
             continue
-        is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
-        is_above = before[0] <= pos < before[1]
         pubdate = el.tag == "time" and el.get("pubdate") is not None
         if line.machine and (is_after or is_above or pubdate or "publish" in _classes(el)):
             near_machine.append(line.machine)
@@ -486,6 +497,44 @@ def _lines(page: _Page, headline: Any | None, ev: _Evidence) -> None:
     ev.machine.extend(near_machine)
     near.sort(key=lambda pair: pair[0])
     ev.printed_near.extend(w for _, w in near)
+
+
+def _article_scope(headline: Any | None) -> Any | None:
+    """The ``<article>`` or ``<main>`` around the headline: where its far date lines may be."""
+    if headline is None:
+        return None
+    return next(
+        (a for a in headline.iterancestors() if a.tag in ("article", "main")),
+        None,
+    )
+
+
+def _within(el: Any, scope: Any | None) -> bool:
+    return scope is not None and any(a is scope for a in el.iterancestors())
+
+
+def _teaser(el: Any, stop: frozenset[Any], path: str) -> bool:
+    """True for the date of a teaser: a small box, or a link, that holds another headline.
+
+    A heading linking to the page itself (*path*) is the post's own title, as blogs print it.
+    """
+    node = el
+    for _ in range(TEASER_LEVELS):
+        if node is None or node in stop:
+            return False
+        if node.tag == "a" or any(_headline_link(h, path) for h in node.iter(*_HEADINGS)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _headline_link(heading: Any, path: str) -> bool:
+    """A heading that is a link to another story (not a linked author or section name)."""
+    link = heading.find(".//a")
+    if link is None or len(_WORD.findall(_text(link))) < TEASER_WORDS:
+        return False
+    target = urlsplit(link.get("href") or "").path
+    return target.rstrip("/") != path.rstrip("/")
 
 
 def _classes(el: Any) -> str:
@@ -513,7 +562,7 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
         printed_far=[],
         modified=[m for m in modified if m],
     )
-    _lines(page, h1, ev)
+    _lines(page, h1, urlsplit(url).path, ev)
     ev.machine.extend(m for m in (_machine(v, lang) for v in ld_page) if m)
     return ev, page
 
