@@ -213,3 +213,11 @@ def test_parse_date_text_keeps_the_arabic_parser() -> None:
     assert parse_date_text("الخميس 14 تشرين الثاني 2019 - 19:10", "Asia/Damascus") == utc(
         2019, 11, 14, 17, 10
     )
+
+
+def test_listing_teaser_dates_are_not_the_page_date() -> None:
+    body = """<header class="top-bar"><span class="today-date">December 11, 2019</span></header>
+      <main><h1>Culture</h1><div class="news-list">
+      <div class="news-item"><h3><a href="/a/1">A long headline of another story</a></h3>
+      <div class="news-date">November 29, 2019</div></div></div></main>"""
+    assert dates_of(body) == PageDates()
