@@ -31,6 +31,7 @@ from parsel import Selector
 
 from crawler.dates import parse_arabic_date, parse_iso_datetime
 from crawler.text import clean_text, is_read_also
+from crawler.urls import date_in_url
 
 logger = logging.getLogger(__name__)
 
@@ -493,6 +494,8 @@ class _LineCollector:
     def __init__(self, root: Any) -> None:
         self.lines: list[TextLine] = []
         self.owners: list[Any] = [root]
+        self.stopped = False
+        """Set at the first box that ends the article: nothing after it is read."""
         self._parts: list[str] = []
         self._link_chars = 0
         self._other_chars = 0
@@ -542,7 +545,7 @@ def is_timestamp(el: Any) -> bool:
     return any(_TIMESTAMP_CLASS.match(token) for token in (el.get("class") or "").split())
 
 
-def _walk(el: Any, out: _LineCollector, skip: Any, in_link: bool) -> None:
+def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> None:
     tag = el.tag
     if not isinstance(tag, str):  # comment or processing instruction: only its tail counts
         return
@@ -551,6 +554,9 @@ def _walk(el: Any, out: _LineCollector, skip: Any, in_link: bool) -> None:
         out.break_line()
         return
     if tag in NEVER_TEXT_TAGS or _has_class(el, EMBED_CLASSES) or is_timestamp(el) or skip(el):
+        return
+    if stop(el):
+        out.stopped = True
         return
     block = tag in BLOCK_TAGS
     if block:
@@ -561,7 +567,9 @@ def _walk(el: Any, out: _LineCollector, skip: Any, in_link: bool) -> None:
     if el.text:
         out.add(el.text, link)
     for child in el:
-        _walk(child, out, skip, link)
+        _walk(child, out, skip, stop, link)
+        if out.stopped:
+            return
         if child.tail:
             out.add(child.tail, link)
     if label_candidate:
@@ -571,11 +579,19 @@ def _walk(el: Any, out: _LineCollector, skip: Any, in_link: bool) -> None:
         out.owners.pop()
 
 
-def text_lines(container: Any, skip: Any = lambda el: False) -> list[TextLine]:
+def _never(el: Any) -> bool:
+    return False
+
+
+def text_lines(container: Any, skip: Any = _never, stop: Any = _never) -> list[TextLine]:
     """The lines of *container* (an lxml element or a parsel Selector), in page order.
 
     *skip(element)* returns True for elements the outlet leaves out (their
-    tails, which belong to the parent, are kept). Scripts, iframes, tables,
+    tails, which belong to the parent, are kept). *stop(element)* returns True
+    for the boxes that end an article (tags, share links, comments, related
+    articles): the walk ends there, tail and all. A page whose article container
+    is not closed has everything after it parsed *inside* it; stopping at the
+    first of these boxes keeps the body the article's whatever the markup. Scripts, iframes, tables,
     figures and captions, headings, forms, embedded tweets and ``<time>``
     elements are always left out, and so are timestamps (``<time>``, ``.entry-time``):
     live-blog entries are stored without their times.
@@ -585,26 +601,81 @@ def text_lines(container: Any, skip: Any = lambda el: False) -> list[TextLine]:
     if root.text:
         out.add(root.text, False)
     for child in root:
-        _walk(child, out, skip, False)
+        _walk(child, out, skip, stop, False)
+        if out.stopped:
+            break
         if child.tail:
             out.add(child.tail, False)
     out.break_line()
     return out.lines
 
 
+#: Words of class or id names (split on ``-``/``_``) that name a box ending an article.
+_END_WORDS = frozenset(
+    {"comment", "comments", "related", "share", "sharing", "social", "tags", "sidebar", "widget"}
+)
+
+
+def ends_article(el: Any) -> bool:
+    """True for a box that follows an article's text: comments, related articles, share
+    links, tags, sidebar widgets (``section.comments``, ``div.news-share``, ``#comments``).
+
+    Recognized by what its class or id says it is, not by where it sits, so it
+    holds when a missing closing tag moved it into the article container. Boxes
+    set *inside* the text (``inline-related``) are not ends.
+    """
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    for name in names:
+        words = set(re.split(r"[-_]", name))
+        if "inline" not in words and words & _END_WORDS:
+            return True
+    return False
+
+
+#: A live blog's badge: ``مباشر``, ``عاجل``, ``🔴 بث مباشر``, ``LIVE``.
+_LIVE_LABEL = (
+    r"(?:مباشر(?:\s+الآن)?|عاجل|بث\s+مباشر|(?:تغطية|متابعة|تحديثات)\s+مباشرة|الآن|live(?:\s+now)?)"
+)
+_LIVE_LABEL_LINE = re.compile(rf"^[\W_]*{_LIVE_LABEL}[\W_]*$", re.IGNORECASE)
+_LEADING_LIVE_LABEL = re.compile(rf"^[\W_]*{_LIVE_LABEL}(?:[\s\W_]+|$)", re.IGNORECASE)
+#: A live blog's "coverage started" line: ``بدأت التغطية: ...``, ``انطلقت تغطيتنا المباشرة ...``.
+_COVERAGE_STARTED = re.compile(
+    r"^[\W_]*(?:(?:بدأت|بدأنا|بدء|انطلقت|انطلاق)\s+(?:ال)?تغطي(?:ة|تنا)"
+    r"|(?:ال)?تغطية\s+(?:ال)?مباشرة\s+(?:بدأت|منذ))"
+)
+#: A coverage-started line is a label and a date; prose opening the same way runs longer.
+_COVERAGE_LINE_WORDS = 16
+
+
+def is_live_furniture(text: str) -> bool:
+    """True for a live blog's badge or its "coverage started" line, alone or together.
+
+    ``مباشر``, ``🔴 عاجل``, ``بدأت التغطية: 14 تشرين الثاني 2019 - 08:00``,
+    ``مباشر | بدأت التغطية منذ 08:00``: page furniture, not the article's text.
+    """
+    rest = _LEADING_LIVE_LABEL.sub("", text, count=1)
+    if not rest.strip() or _LIVE_LABEL_LINE.match(text):
+        return True
+    return bool(_COVERAGE_STARTED.match(rest)) and len(rest.split()) <= _COVERAGE_LINE_WORDS
+
+
 def body_paragraphs(lines: Iterable[TextLine]) -> list[str]:
-    """Clean *lines* into article paragraphs, dropping the "read also" link lines.
+    """Clean *lines* into article paragraphs, dropping "read also" links and live-blog furniture.
 
     A marker line (``اقرأ أيضا: <link>``, ``وقد يهمك أيضًا: <link>``) is dropped,
     and so are the link-only lines right after it: "may interest you" boxes
-    list one or two more links as paragraphs of their own.
+    list one or two more links as paragraphs of their own. A live blog's badge
+    and "coverage started" line are dropped (:func:`is_live_furniture`), and so
+    is a badge set as the leading label of an entry (``<span>مباشر</span> ...``).
     """
     paragraphs: list[str] = []
     after_marker = False
     for line in lines:
         text = clean_text(line.text)
-        if not text:
+        if not text or is_live_furniture(text):
             continue
+        if line.label and _LIVE_LABEL_LINE.match(line.label):
+            text = _LEADING_LIVE_LABEL.sub("", text, count=1)
         if is_read_also(text) or (line.label and is_read_also(line.label)):
             after_marker = True
             continue
@@ -630,14 +701,33 @@ def local_date(value: datetime | date, tz: str | tzinfo) -> date:
     return value
 
 
+class UrlDay(date):
+    """A publication day read from the article's URL path, not from the page.
+
+    Evidence of the day, never of the time: a sitemap or feed entry giving the
+    instant on that same day may still supply the time (``apply_hint``), which
+    it may not for a day the page prints.
+    """
+
+
+def url_day(url: str) -> UrlDay | None:
+    """The day *url*'s path states (``/2020/02/18/``), as a :class:`UrlDay`."""
+    day = date_in_url(url)
+    return UrlDay(day.year, day.month, day.day) if day else None
+
+
 def resolve_published(
-    visible: datetime | date | None, declared: datetime | date | None, tz: str | tzinfo
+    visible: datetime | date | None,
+    declared: datetime | date | None,
+    tz: str | tzinfo,
+    url: str | None = None,
 ) -> tuple[datetime | None, date | None]:
     """``(published_at, published_date)`` from the visible date and the metadata's.
 
     The visible publication line wins. When it gives only a day, a metadata
     date-time on that same (local) day supplies the time; metadata may write
-    another UTC offset, it is the same instant.
+    another UTC offset, it is the same instant. When neither gives a date, the
+    day in the article's *url* path is the publication day (:class:`UrlDay`).
     """
     if isinstance(visible, datetime):
         return visible, local_date(visible, tz)
@@ -647,7 +737,7 @@ def resolve_published(
         return None, visible
     if declared is not None:
         return None, declared
-    return None, None
+    return None, url_day(url) if url else None
 
 
 def resolve_modified(
@@ -664,16 +754,22 @@ def resolve_modified(
     return None
 
 
-def body_times(container: Any, tz: str | tzinfo) -> list[datetime]:
+def body_times(container: Any, tz: str | tzinfo, stop: Any = _never) -> list[datetime]:
     """The date-times printed inside a body (live-blog entries' times), in page order.
 
     Read from ``<time datetime>`` when present, else from the element's text
     with the Arabic date parser; a bare ``HH:MM`` gets no date and is skipped.
+    Nothing from the first box that ends the article (*stop*, as for
+    :func:`text_lines`) on is read: comments and related lists carry dates too.
     """
     root = getattr(container, "root", container)
     found: list[datetime] = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or not is_timestamp(el):
+        if not isinstance(el.tag, str):
+            continue
+        if stop(el):
+            break
+        if not is_timestamp(el):
             continue
         attr = (el.get("datetime") or "").strip()
         value = parse_iso_datetime(attr, tz) if attr else None
@@ -686,14 +782,17 @@ def body_times(container: Any, tz: str | tzinfo) -> list[datetime]:
 
 
 def live_blog_modified(
-    container: Any, tz: str | tzinfo, article_ld: dict[str, Any] | None = None
+    container: Any,
+    tz: str | tzinfo,
+    article_ld: dict[str, Any] | None = None,
+    stop: Any = _never,
 ) -> datetime | None:
     """The time of the newest entry of a live blog, or None for an ordinary article.
 
     A body is taken for a live blog when JSON-LD says ``LiveBlogPosting`` or
-    when it prints two or more entry times.
+    when it prints two or more entry times (read up to *stop*, see :func:`body_times`).
     """
-    times = body_times(container, tz)
+    times = body_times(container, tz, stop)
     is_live = bool(article_ld) and "LiveBlogPosting" in types_of(article_ld)
     if times and (is_live or len(times) >= 2):
         return max(times)

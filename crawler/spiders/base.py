@@ -29,6 +29,7 @@ from crawler.archive import Archive
 from crawler.dates import parse_iso_datetime, parse_rfc822_datetime
 from crawler.failures import count_error, failure_reason
 from crawler.items import ArticleItem
+from crawler.metadata import UrlDay
 from crawler.outlet import OutletInfo
 from crawler.urls import canonicalize_url
 
@@ -63,6 +64,10 @@ class OutletSpider(scrapy.Spider):
         self._requested: set[str] = set()
         """Article URLs asked for in this crawl: sitemaps, feeds and listings name each
         article several times, and Scrapy's dupefilter would only drop them later."""
+        self._dated_entries: dict[str, discovery.Entry] = {}
+        """Article URL -> the first sitemap or feed entry that dated it. A listing often
+        names an article before the sitemap does; the page is then already requested,
+        and its date hint would be lost with the second request."""
         self.unchanged_before: datetime | None = None
         """Sitemaps an index says were last modified before this are not fetched again."""
 
@@ -205,6 +210,8 @@ class OutletSpider(scrapy.Spider):
         if url in self.known and not self.known[url]:
             self.crawler.stats.inc_value("akhbar/articles_skipped_known")
             return
+        if entry is not None and entry.published:
+            self._dated_entries.setdefault(url, entry)
         if url in self._requested:
             return
         self._requested.add(url)
@@ -236,9 +243,17 @@ class OutletSpider(scrapy.Spider):
             else:
                 self.crawler.stats.inc_value("akhbar/pages_not_article")
             return
-        apply_hint(item, response.meta.get("hint"), self.outlet.timezone)
+        apply_hint(item, self._hint_for(response), self.outlet.timezone)
         item.fetched_url = response.url
         yield item
+
+    def _hint_for(self, response: Response) -> discovery.Entry | None:
+        """The entry that led to the page, else any sitemap or feed entry dating it since."""
+        hint = response.meta.get("hint")
+        if hint is not None and hint.published:
+            return hint
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        return self._dated_entries.get(canonicalize_url(url), hint)
 
     def on_error(self, failure: Any) -> None:
         # Named by the URL the spider asked for, not the last hop of its redirects.
@@ -265,14 +280,22 @@ def looks_like_html(body: bytes) -> bool:
 
 
 def apply_hint(item: ArticleItem, hint: discovery.Entry | None, timezone: str) -> None:
-    """Fill a date the page did not give from what the sitemap or feed said."""
-    if hint is None or item.published_at or item.published_date or not hint.published:
+    """Fill a date the page did not give from what the outlet's sitemap or feed said.
+
+    The outlet's own entry is evidence: its day when the item has none, and
+    its time when the item's only date is the day in its URL (:class:`UrlDay`)
+    and the entry names that same day. A day the page prints keeps no time
+    the page does not give.
+    """
+    if hint is None or item.published_at or not hint.published:
         return
     parsed = parse_iso_datetime(hint.published) or parse_rfc822_datetime(hint.published)
     if parsed is None:
         return
+    known = item.published_date
     if isinstance(parsed, datetime):
-        item.published_at = parsed
-        item.published_date = parsed.astimezone(ZoneInfo(timezone)).date()
-    else:
+        day = parsed.astimezone(ZoneInfo(timezone)).date()
+        if known is None or (isinstance(known, UrlDay) and known == day):
+            item.published_at, item.published_date = parsed, day
+    elif known is None:
         item.published_date = parsed

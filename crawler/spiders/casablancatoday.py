@@ -41,6 +41,7 @@ from crawler.metadata import (
     body_paragraphs,
     class_index,
     element_text,
+    ends_article,
     first,
     live_blog_modified,
     read_metadata,
@@ -59,14 +60,19 @@ ORIGIN = "https://www.casablancatoday.com"
 SECTIONS = ("morocco", "world", "economy", "sport", "culture", "opinion")
 
 #: Classes of body elements that are not article text.
-_SKIP_CLASSES = frozenset(
+_SKIP_CLASSES = frozenset({"article-dateline", "read-also", "inline-related"})
+
+#: Classes of the boxes after the text (tags, print and share tools, app links, comments,
+#: related list): when the page leaves ``div.article-body`` unclosed they are parsed
+#: inside it, and end the body.
+_END_CLASSES = frozenset(
     {
-        "article-dateline",
-        "read-also",
-        "inline-related",
         "article-tags",
         "article-tools",
         "share-box",
+        "apps-box",
+        "comments-section",
+        "share-title",
         "related-news",
     }
 )
@@ -79,8 +85,13 @@ _DATE_LABEL = re.compile(r"^[^:\d٠-٩]*:\s*")
 
 
 def _skip(el: Any) -> bool:
-    """Body elements left out: dateline, related-link boxes, tags and share tools."""
+    """Body elements left out: the dateline and the related links set among the paragraphs."""
     return bool(_SKIP_CLASSES.intersection((el.get("class") or "").split()))
+
+
+def _ends_body(el: Any) -> bool:
+    """The first box after the article's text, this outlet's or any page's."""
+    return bool(_END_CLASSES.intersection((el.get("class") or "").split())) or ends_article(el)
 
 
 class CasablancatodaySpider(OutletSpider):
@@ -118,7 +129,7 @@ class CasablancatodaySpider(OutletSpider):
         body_node = first(nodes, "article-body")
         if not title or body_node is None:
             return None
-        paragraphs = body_paragraphs(text_lines(body_node, skip=_skip))
+        paragraphs = body_paragraphs(text_lines(body_node, skip=_skip, stop=_ends_body))
         if not paragraphs:
             return None
         body = join_paragraphs(paragraphs)
@@ -126,11 +137,11 @@ class CasablancatodaySpider(OutletSpider):
         tz = self.outlet.timezone
         date_text = element_text(first(nodes, "article-date"))
         visible = parse_arabic_date(date_text, tz) if date_text else None
-        published_at, published_date = resolve_published(visible, meta.published, tz)
+        published_at, published_date = resolve_published(visible, meta.published, tz, response.url)
         updated_text = _DATE_LABEL.sub("", element_text(first(nodes, "article-updated")), count=1)
         updated = parse_arabic_date(updated_text, tz) if updated_text else None
         if updated is None:  # a live blog is modified by its newest entry
-            updated = live_blog_modified(body_node, tz, meta.article_ld)
+            updated = live_blog_modified(body_node, tz, meta.article_ld, stop=_ends_body)
 
         url = canonical_url(response.url, meta.canonical_url or response.url)
         tags = [

@@ -43,6 +43,7 @@ from crawler.metadata import (
     body_paragraphs,
     class_index,
     element_text,
+    ends_article,
     first,
     live_blog_modified,
     read_metadata,
@@ -61,8 +62,12 @@ ORIGIN = "https://www.hawarnews.com"
 SECTIONS = ("politics", "society", "economy", "culture", "sport", "world", "reports")
 
 #: Classes of body elements that are not article text.
-_SKIP_CLASSES = frozenset(
-    {"news-place", "news-tags", "news-share", "short-link", "related-news", "card"}
+_SKIP_CLASSES = frozenset({"news-place"})
+
+#: Classes of the boxes after the text (tags, share links, comments, related cards): when
+#: the page leaves ``div.news-content`` unclosed they are parsed inside it, and end the body.
+_END_CLASSES = frozenset(
+    {"news-tags", "news-share", "short-link", "comments", "related-news", "cards", "card"}
 )
 
 #: A label before a date ("تم التحديث:") that the date parser need not see.
@@ -70,8 +75,13 @@ _DATE_LABEL = re.compile(r"^[^:\d٠-٩]*:\s*")
 
 
 def _skip(el: Any) -> bool:
-    """Body elements left out: the place label, tags, share links and related cards."""
+    """Body elements left out: the place label."""
     return bool(_SKIP_CLASSES.intersection((el.get("class") or "").split()))
+
+
+def _ends_body(el: Any) -> bool:
+    """The first box after the article's text, this outlet's or any page's."""
+    return bool(_END_CLASSES.intersection((el.get("class") or "").split())) or ends_article(el)
 
 
 class HawarnewsSpider(OutletSpider):
@@ -109,7 +119,7 @@ class HawarnewsSpider(OutletSpider):
         body_node = first(nodes, "news-content")
         if not title or body_node is None:
             return None
-        paragraphs = body_paragraphs(text_lines(body_node, skip=_skip))
+        paragraphs = body_paragraphs(text_lines(body_node, skip=_skip, stop=_ends_body))
         if not paragraphs:
             return None
         body = join_paragraphs(paragraphs)
@@ -119,11 +129,11 @@ class HawarnewsSpider(OutletSpider):
         # A <time datetime> on the meta line is the page's own machine-readable date: it
         # outranks og/JSON-LD when the visible text gives only the day.
         declared = machine if isinstance(machine, datetime) else meta.published
-        published_at, published_date = resolve_published(visible, declared, tz)
+        published_at, published_date = resolve_published(visible, declared, tz, response.url)
         updated_text = _DATE_LABEL.sub("", element_text(first(nodes, "news-updated")), count=1)
         updated = parse_arabic_date(updated_text, tz) if updated_text else None
         if updated is None:  # a live blog is modified by its newest entry
-            updated = live_blog_modified(body_node, tz, meta.article_ld)
+            updated = live_blog_modified(body_node, tz, meta.article_ld, stop=_ends_body)
 
         url = canonical_url(response.url, meta.canonical_url or response.url)
         authors = [a for a in (element_text(el) for el in nodes.get("news-author", ())) if a]

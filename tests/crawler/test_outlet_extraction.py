@@ -488,3 +488,146 @@ def test_broken_json_ld_and_organisation_author_are_tolerated() -> None:
     assert meta.published == datetime.fromisoformat("2019-02-07T06:25:00+00:00")
     assert meta.canonical_url == "https://www.casablancatoday.com/world/2019/02/07/242730.html"
     assert not meta.noindex
+
+
+# ------------------------------------------------- dates from the URL and the outlet's own hints
+
+
+def _undated_hawarnews_item() -> ArticleItem:
+    [case] = [c for c in ALL_CASES if c.url.endswith("-h17480/")]
+    item = spider("hawarnews").parse_article(case.response())
+    assert item is not None
+    return item
+
+
+def test_a_page_printing_no_date_is_dated_by_its_url_day_and_no_time() -> None:
+    item = _undated_hawarnews_item()
+    assert (item.published_at, item.published_date) == (None, date(2019, 12, 18))
+
+
+def test_sitemap_instant_on_the_url_day_gives_the_time() -> None:
+    from crawler.discovery import Entry
+    from crawler.spiders.base import apply_hint
+
+    item = _undated_hawarnews_item()
+    apply_hint(item, Entry(url=item.url, published="2019-12-18T09:30:00+02:00"), "Asia/Damascus")
+    assert item.published_at == datetime.fromisoformat("2019-12-18T09:30:00+02:00")
+    assert item.published_date == date(2019, 12, 18)
+
+
+def test_a_hint_on_another_day_than_the_url_changes_nothing() -> None:
+    from crawler.discovery import Entry
+    from crawler.spiders.base import apply_hint
+
+    item = _undated_hawarnews_item()
+    apply_hint(item, Entry(url=item.url, published="2019-12-20T09:30:00+02:00"), "Asia/Damascus")
+    assert (item.published_at, item.published_date) == (None, date(2019, 12, 18))
+
+
+def test_a_printed_day_takes_no_time_from_a_hint() -> None:
+    """A page printing only its day keeps it so: the hint fills what the page does not give."""
+    from crawler.discovery import Entry
+    from crawler.spiders.base import apply_hint
+
+    [case] = [c for c in ALL_CASES if c.url.endswith("-h15998/")]
+    item = spider("hawarnews").parse_article(case.response())
+    apply_hint(item, Entry(url=item.url, published="2019-10-13T23:10:00+03:00"), "Asia/Damascus")
+    assert (item.published_at, item.published_date) == (None, date(2019, 10, 13))
+
+
+def test_a_page_and_url_without_a_date_take_the_hint_day_or_nothing() -> None:
+    from crawler.discovery import Entry
+    from crawler.spiders.base import apply_hint
+
+    page = FIXTURES / "casablancatoday" / "site" / "morocco" / "2019" / "12" / "18" / "254301.html"
+    url = "https://www.casablancatoday.com/opinion/254301.html"
+    response = HtmlResponse(url=url, body=page.read_bytes(), encoding="utf-8")
+    item = spider("casablancatoday").parse_article(response)
+    assert (item.published_at, item.published_date) == (None, None)  # never a guessed date
+    apply_hint(item, Entry(url=url, published="2019-12-18"), "UTC")
+    assert (item.published_at, item.published_date) == (None, date(2019, 12, 18))
+
+
+# ------------------------------------------------------------- unclosed markup, live furniture
+
+
+def test_an_unclosed_body_ends_at_the_first_box_after_the_text() -> None:
+    """Tags, share links, comments and the related list parsed inside an unclosed body."""
+    response = _casablanca_page(
+        "<p>الفقرة الأولى.</p><p>الفقرة الثانية."
+        '<div class="inline-related"><a href="/a.html">رابط</a></div><p>الفقرة الثالثة.'
+        '<div class="article-tags"><a href="/tag/x/">وسم</a></div>'
+        '<section id="comments"><p>تعليق قارئ.</p></section>'
+        '<div class="most-read"><p>عنوان آخر.</p></div>'
+    )
+    item = spider("casablancatoday").parse_article(response)
+    assert item.body.split("\n\n") == ["الفقرة الأولى.", "الفقرة الثانية.", "الفقرة الثالثة."]
+
+
+def test_a_box_ending_the_article_is_known_by_its_name() -> None:
+    from lxml import html
+
+    from crawler.metadata import ends_article
+
+    def ends(markup: str) -> bool:
+        return ends_article(html.fragment_fromstring(markup))
+
+    for markup in (
+        '<section class="comments"></section>',
+        '<div id="comments"></div>',
+        '<div class="related-articles"></div>',
+        '<div class="post_share"></div>',
+        '<div class="entry-tags"></div>',
+        '<div class="sidebar"></div>',
+    ):
+        assert ends(markup), markup
+    for markup in ('<div class="inline-related"></div>', '<div class="live-entry"></div>', "<p/>"):
+        assert not ends(markup), markup
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "مباشر",
+        "🔴 مباشر",
+        "عاجل",
+        "بث مباشر",
+        "LIVE",
+        "بدأت التغطية: الثلاثاء 17 كانون الأول 2019 - 08:00",
+        "بدأت التغطية GMT 18:00 2019 الثلاثاء ,17 كانون الأول / ديسمبر",
+        "انطلقت تغطيتنا المباشرة منذ الساعة الثامنة صباحا",
+        "مباشر | بدأت التغطية منذ 08:00",
+    ],
+)
+def test_live_blog_badge_and_coverage_line_are_furniture(line: str) -> None:
+    from crawler.metadata import is_live_furniture
+
+    assert is_live_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "مباشرة بعد الاجتماع، قال الوزير إن المفاوضات ستستأنف الأسبوع المقبل.",
+        "عاجل: مقتل خمسة مدنيين في قصف على ريف عفرين",
+        "الآن، يقول المزارعون إن الموسم في خطر.",
+        "بدأت التغطية الإعلامية للانتخابات التشريعية قبل أسابيع من موعدها، وسط اهتمام واسع من "
+        "وسائل الإعلام المحلية والدولية بمتابعة الحملات الانتخابية للأحزاب المتنافسة في البلاد.",
+    ],
+)
+def test_prose_opening_like_live_furniture_is_kept(line: str) -> None:
+    from crawler.metadata import is_live_furniture
+
+    assert not is_live_furniture(line)
+
+
+def test_a_live_badge_leading_an_entry_is_dropped() -> None:
+    response = _casablanca_page(
+        '<p><span class="badge">مباشر</span> الوداد يفتتح التسجيل في الدقيقة 20.</p>'
+        "<p>عاجل: الرجاء يعادل النتيجة.</p>"
+    )
+    item = spider("casablancatoday").parse_article(response)
+    assert item.body.split("\n\n") == [
+        "الوداد يفتتح التسجيل في الدقيقة 20.",
+        "عاجل: الرجاء يعادل النتيجة.",
+    ]

@@ -44,7 +44,7 @@ def test_scheduled_crawls_of_each_outlet_are_recorded(migrated_url, sites, start
         first = finished(migrated_url, outlet)[0]
         assert first["trigger"] == "scheduled"
         assert first["status"] == "succeeded", first
-        assert first["articles_new"] == 26
+        assert first["articles_new"] == 29
         assert first["errors"] == 0
     log = daemon.log()
     assert "leader: scheduling crawls" in log
