@@ -228,6 +228,7 @@ def _register_commands() -> None:
     cli.add_command(__import__("akhbar.demo", fromlist=["demo"]).demo)
     __import__("akhbar.cli_search", fromlist=["register"]).register(cli)
     __import__("akhbar.cli_spool", fromlist=["register"]).register(cli)
+    __import__("akhbar.cli_archive", fromlist=["register"]).register(cli)
     import akhbar.cli_scheduler  # noqa: F401  (run, runs, status register themselves)
 
 

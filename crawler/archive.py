@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
 
 from crawler.outlet import OutletInfo
-from db import articles, runs
+from db import articles, captures, runs
 from db.config import load_config
 from db.engine import libpq_url, make_engine
 from db.errors import brief, is_connection_error
@@ -158,9 +158,28 @@ class Archive:
                 raise
             return None
 
-    def store(self, rows: Sequence[Mapping[str, Any]]) -> articles.StoreResult:
+    def store(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        fetches: Sequence[Mapping[str, Any]] = (),
+    ) -> articles.StoreResult:
+        """Store articles and the captures of their responses (:func:`db.captures.
+        record_captures` rows) in one transaction."""
         with self.engine.begin() as connection:
-            return articles.store_articles(connection, rows)
+            result = articles.store_articles(connection, rows)
+            captures.record_captures(connection, fetches)
+            return result
+
+    def last_captures(self, outlet_name: str) -> dict[str, tuple[str, dt.datetime]]:
+        """Fetched URL -> (digest, fetched at) of its last capture; none when unreachable."""
+        try:
+            with self.engine.connect() as connection:
+                return captures.last_captures(connection, outlet_name)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            logger.warning("database unavailable (%s): no revisit records this crawl", brief(exc))
+            return {}
 
     def record_counts(self, run_id: int, counts: Mapping[str, Any]) -> None:
         with self.engine.begin() as connection:

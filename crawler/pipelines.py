@@ -21,6 +21,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive, outlet_row, spool_dir
+from crawler.capture import CaptureMiddleware
 from crawler.items import ArticleItem
 from crawler.language import detect_language
 from crawler.text import clean_text, content_hash, word_count
@@ -126,6 +127,7 @@ class StoragePipeline:
         self.outlet_id: int | None = None
         self.spool_dir = spool_dir
         self.spool: spool.SpoolWriter | None = None
+        self.capture: CaptureMiddleware | None = None
         self.database_down = False
         """Set when a store gave up on the database: the next batches try once instead of
         waiting out the whole back-off each, until one gets through."""
@@ -147,6 +149,7 @@ class StoragePipeline:
         self.archive = archive = Archive.from_settings(self.crawler.settings)
         self.outlet = outlet_row(spider.outlet_name, spider.outlet)
         self.spool = spool.SpoolWriter(self.spool_dir, spider.outlet_name)
+        self.capture = self.crawler.get_spider_middleware(CaptureMiddleware)
         try:
             self.outlet_id = archive.retrying(partial(archive.upsert_outlet, self.outlet))
             # Before crawling, so that articles an earlier crawl spooled count as archived.
@@ -169,7 +172,10 @@ class StoragePipeline:
             self.stats.inc_value("akhbar/errors/spool_damaged_line", len(replayed.damaged))
 
     async def process_item(self, item: Any) -> Any:
-        self.batch.append(self.row(item))
+        row = article_row(item)
+        if self.capture is not None:
+            row["capture"] = self.capture.take(row["fetched_url"])
+        self.batch.append(row)
         if len(self.batch) >= self.batch_size:
             await self._flush()
         return item
@@ -229,7 +235,12 @@ class StoragePipeline:
         assert self.archive is not None
         if self.outlet_id is None:  # the database was down when the crawl opened
             self.outlet_id = self.archive.upsert_outlet(self.outlet)
-        return self.archive.store([{**row, "outlet_id": self.outlet_id} for row in rows])
+        fetches = [
+            {**row["capture"], "outlet_id": self.outlet_id, "article_url": row["url"]}
+            for row in rows
+            if row.get("capture")
+        ]
+        return self.archive.store([{**row, "outlet_id": self.outlet_id} for row in rows], fetches)
 
     def _database_lost(self, rows: list[dict[str, Any]], exc: Exception) -> None:
         self.database_down = True
@@ -266,11 +277,13 @@ class StoragePipeline:
         for url in result.updated:
             logger.info("article changed, previous version kept: %s", url)
 
-    def row(self, item: Any) -> dict[str, Any]:
-        adapter = ItemAdapter(item)
-        values = {field: adapter.get(field) for field in ArticleItem.__dataclass_fields__}
-        values["content_hash"] = content_hash(values["title"], values["body"])
-        values["word_count"] = word_count(values["body"])
-        values["authors"] = values["authors"] or []
-        values["tags"] = values["tags"] or []
-        return values
+
+def article_row(item: Any) -> dict[str, Any]:
+    """The ``articles`` row of a normalized item, with its derived columns."""
+    adapter = ItemAdapter(item)
+    values = {field: adapter.get(field) for field in ArticleItem.__dataclass_fields__}
+    values["content_hash"] = content_hash(values["title"], values["body"])
+    values["word_count"] = word_count(values["body"])
+    values["authors"] = values["authors"] or []
+    values["tags"] = values["tags"] or []
+    return values

@@ -46,6 +46,10 @@ DOWNLOADER_MIDDLEWARES = {
     # After decompression (590) in the response chain, before anything reads the text.
     "crawler.middlewares.CharsetMiddleware": 580,
 }
+SPIDER_MIDDLEWARES = {
+    # Next to the spider: sees each article with the response it was read from.
+    "crawler.capture.CaptureMiddleware": 950,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.NormalizationPipeline": 200,
@@ -68,3 +72,6 @@ AKHBAR_RETRY_AFTER_MAX = 60.0  # longest Retry-After (seconds) waited for within
 AKHBAR_REFETCH_ARCHIVED = False  # on: fetch every article again (akhbar crawl --full)
 AKHBAR_REVISIT_DAYS = 2.0  # articles published this recently are fetched again to catch edits
 AKHBAR_REVISIT_INTERVAL = 3600.0  # ... at most this often (seconds)
+AKHBAR_CAPTURE = True  # keep every article response in WARC files (see README)
+AKHBAR_WARC_DIR = ""  # where the WARC files go; empty: <data dir>/warc
+AKHBAR_WARC_MAX_SIZE = 1024**3  # bytes; a new file is begun past this size

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, bindparam, cast, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 from db.models import Article, ArticleRevision, Outlet
@@ -83,7 +93,7 @@ def store_articles(connection: Connection, rows: Sequence[Mapping[str, Any]]) ->
     unchanged = [row["url"] for row in rows if existing.get(row["url"]) == row["content_hash"]]
 
     if changed:
-        _keep_previous_versions(connection, [row["url"] for row in changed])
+        keep_previous_versions(connection, [row["url"] for row in changed])
     to_write = new + changed
     if to_write:
         connection.execute(_upsert(), [_article_values(row) for row in to_write])
@@ -117,8 +127,9 @@ def _article_values(row: Mapping[str, Any]) -> dict[str, Any]:
     return {field: row.get(field) for field in ARTICLE_FIELDS}
 
 
-def _keep_previous_versions(connection: Connection, urls: list[str]) -> None:
-    """Copy the stored version of each article to ``article_revisions``."""
+def keep_previous_versions(connection: Connection, urls: list[str], reason: str = "crawl") -> None:
+    """Copy the stored version of each article to ``article_revisions``, saying why it is
+    replaced (``crawl`` or ``reextraction``)."""
     version_since = (
         select(func.max(ArticleRevision.superseded_at))
         .where(ArticleRevision.article_id == Article.id)
@@ -134,6 +145,7 @@ def _keep_previous_versions(connection: Connection, urls: list[str]) -> None:
                 "content_hash",
                 "modified_at",
                 "first_seen_at",
+                "reason",
             ],
             select(
                 Article.id,
@@ -143,9 +155,21 @@ def _keep_previous_versions(connection: Connection, urls: list[str]) -> None:
                 Article.content_hash,
                 Article.modified_at,
                 func.coalesce(version_since, Article.first_seen_at),
+                literal(reason),
             ).where(Article.url.in_(urls)),
         )
     )
+
+
+def revise_article(
+    connection: Connection, url: str, values: Mapping[str, Any], reason: str
+) -> None:
+    """Replace some fields of a stored article, keeping its previous version for ``reason``.
+
+    ``values`` must carry ``content_hash`` and ``word_count`` when the text changes.
+    """
+    keep_previous_versions(connection, [url], reason)
+    connection.execute(update(Article).where(Article.url == url).values(**values))
 
 
 def known_urls(

@@ -44,6 +44,8 @@ Count = Annotated[int, mapped_column(Integer, server_default=text("0"))]
 
 CRAWL_TRIGGERS = ("manual", "scheduled")
 CRAWL_STATUSES = ("running", "succeeded", "failed", "timed_out", "interrupted")
+REVISION_REASONS = ("crawl", "reextraction")
+CAPTURE_RECORD_TYPES = ("response", "revisit")
 
 
 class Base(DeclarativeBase):
@@ -190,7 +192,15 @@ class SearchVariant(Base):
 
 class ArticleRevision(Base):
     __tablename__ = "article_revisions"
-    __table_args__ = {"comment": "Earlier versions of articles, kept when a re-crawl saw an edit."}
+    __table_args__ = (
+        CheckConstraint(f"reason IN {REVISION_REASONS}", name="reason"),
+        {
+            "comment": (
+                "Earlier versions of articles, kept when a re-crawl saw an edit or a "
+                "re-extraction of the stored response changed the article."
+            )
+        },
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger, Identity(), primary_key=True, comment="Surrogate key."
@@ -213,6 +223,13 @@ class ArticleRevision(Base):
     )
     superseded_at: Mapped[TimestampUTC] = mapped_column(
         server_default=func.now(), comment="When a crawl saw the next version (UTC)."
+    )
+    reason: Mapped[str] = mapped_column(
+        server_default="crawl",
+        comment=(
+            "Why the next version replaced this one: crawl (the page changed) or "
+            "reextraction (akhbar reextract read the stored response again)."
+        ),
     )
 
     article: Mapped[Article] = relationship(back_populates="revisions")
@@ -264,3 +281,58 @@ class CrawlRun(Base):
     )
     hostname: Mapped[str | None] = mapped_column(comment="Host that ran the crawl.")
     pid: Mapped[int | None] = mapped_column(comment="Process id of the crawl on that host.")
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+    __table_args__ = (
+        CheckConstraint(f"record_type IN {CAPTURE_RECORD_TYPES}", name="record_type"),
+        Index("ix_captures_url_fetched_at", "url", "fetched_at"),
+        Index("ix_captures_outlet_id_fetched_at", "outlet_id", "fetched_at"),
+        {
+            "comment": (
+                "One row per article page fetched: where its response is kept in a WARC file "
+                "(warc_file, warc_offset, warc_length: one gzip member)."
+            )
+        },
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, Identity(), primary_key=True, comment="Surrogate key."
+    )
+    url: Mapped[str] = mapped_column(
+        comment="URL fetched (WARC-Target-URI), before canonicalization."
+    )
+    outlet_id: Mapped[int] = mapped_column(
+        ForeignKey("outlets.id", ondelete="CASCADE"), comment="The outlet crawled."
+    )
+    article_id: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("articles.id", ondelete="SET NULL"),
+        index=True,
+        comment="The article extracted from the response.",
+    )
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"),
+        index=True,
+        comment="The crawl that fetched it; NULL when the crawl could not be recorded.",
+    )
+    fetched_at: Mapped[TimestampUTC] = mapped_column(comment="When the response arrived (UTC).")
+    http_status: Mapped[int] = mapped_column(comment="HTTP status code of the response.")
+    payload_digest: Mapped[str] = mapped_column(
+        comment="WARC-Payload-Digest of the body as the spider read it: sha1:BASE32."
+    )
+    record_type: Mapped[str] = mapped_column(
+        comment=(
+            "response (the body is in this record) or revisit (the body equals the URL's "
+            "previous capture with the same payload_digest, which holds it)."
+        )
+    )
+    warc_file: Mapped[str] = mapped_column(comment="Absolute path of the .warc.gz file.")
+    warc_offset: Mapped[int] = mapped_column(
+        BigInteger, comment="Byte offset of the record in warc_file."
+    )
+    warc_length: Mapped[int] = mapped_column(
+        BigInteger, comment="Length in bytes of the record (one gzip member) in warc_file."
+    )

@@ -1,0 +1,410 @@
+"""WARC/1.1 files of fetched responses: writing them, rotated by size, and reading them back.
+
+Each record is its own gzip member, so a record can be read from its offset alone
+and a file cut short by a killed crawl still yields every record before the cut.
+A response identical to an earlier capture of its URL is written as a ``revisit``
+record (profile *identical payload digest*) instead of a second copy.
+
+Nothing here knows about Scrapy or the database: the writer takes plain values,
+so the capture middleware and the tests use it alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import threading
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import IO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+logger = logging.getLogger(__name__)
+
+WARC_VERSION = "WARC/1.1"
+DEFAULT_MAX_FILE_SIZE = 1024**3
+"""Default of ``AKHBAR_WARC_MAX_SIZE``: a file is closed and a new one begun past 1 GiB."""
+SUFFIX = ".warc.gz"
+# Scrapy hands the spider a decoded body; headers describing the wire encoding would lie.
+_WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class CaptureUnreadable(Exception):
+    """A capture's record is missing, cut short or does not match its digest."""
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One fetched response, as the spider saw it."""
+
+    url: str
+    status: int
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+    request_method: str
+    request_headers: Sequence[tuple[str, str]]
+    fetched_at: dt.datetime
+    metadata: Mapping[str, str]
+    """What else to keep with it (crawl run, outlet, encoding...), as a metadata record."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The last capture of a URL: what a revisit record refers to."""
+
+    digest: str
+    url: str
+    fetched_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where a fetch was written: the response (or revisit) record's place in its file."""
+
+    url: str
+    fetched_at: dt.datetime
+    status: int
+    digest: str
+    record_type: str
+    """``response``, or ``revisit`` when the payload equals the URL's last capture."""
+    warc_file: str
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A response read back from a WARC file."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    metadata: dict[str, str]
+
+
+def payload_digest(body: bytes) -> str:
+    """``sha1:<base32>``, as ``WARC-Payload-Digest`` spells it."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
+class WarcFiles:
+    """Appends fetches to ``<prefix>-<time>-<pid>-<n>.warc.gz`` files in ``directory``.
+
+    A file is never shared between processes and is closed for a new one once it
+    reaches ``max_size`` bytes. Safe to call from several threads: records of one
+    fetch are written together, and flushed so a crash loses at most the record
+    being written.
+    """
+
+    def __init__(self, directory: Path, prefix: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
+        self.directory = directory
+        self.prefix = prefix
+        self.max_size = max_size
+        self._lock = threading.Lock()
+        self._file: IO[bytes] | None = None
+        self._path: Path | None = None
+        self._serial = 0
+        self._started = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+
+    def write(self, fetch: Fetch, earlier: Earlier | None = None) -> Written:
+        """Write request, response (or revisit) and metadata records; return the response's place.
+
+        Raises OSError when the folder cannot be written (full disk, no permission).
+        """
+        digest = payload_digest(fetch.body)
+        with self._lock:
+            handle, path = self._current()
+            writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
+            date = datetime_to_iso_date(fetch.fetched_at, use_micros=True)
+            revisit = earlier is not None and earlier.digest == digest
+            response = (
+                _revisit_record(writer, fetch, digest, earlier, date)
+                if revisit and earlier is not None
+                else _response_record(writer, fetch, date)
+            )
+            record_id = response.rec_headers.get_header("WARC-Record-ID")
+            writer.write_record(_request_record(writer, fetch, date, record_id))
+            offset = handle.tell()
+            writer.write_record(response)
+            length = handle.tell() - offset
+            writer.write_record(_metadata_record(writer, fetch, date, record_id))
+            handle.flush()
+        return Written(
+            url=fetch.url,
+            fetched_at=fetch.fetched_at,
+            status=fetch.status,
+            digest=digest,
+            record_type="revisit" if revisit else "response",
+            warc_file=str(path),
+            offset=offset,
+            length=length,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def _current(self) -> tuple[IO[bytes], Path]:
+        if self._file is not None and self._path is not None:
+            if self._file.tell() < self.max_size:
+                return self._file, self._path
+            self._file.close()
+        self._serial += 1
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{self.prefix}-{self._started}-{os.getpid()}-{self._serial:05d}{SUFFIX}"
+        self._path = (self.directory / name).resolve()
+        self._file = self._path.open("xb")
+        WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION).write_record(
+            _warcinfo_record(name)
+        )
+        return self._file, self._path
+
+
+def _warcinfo_record(name: str) -> ArcWarcRecord:
+    writer = WARCWriter(io.BytesIO(), gzip=True, warc_version=WARC_VERSION)
+    return writer.create_warcinfo_record(
+        name, {"software": "Akhbar (warcio)", "format": "WARC File Format 1.1"}
+    )
+
+
+def _http_response_headers(fetch: Fetch) -> StatusAndHeaders:
+    try:
+        reason = HTTPStatus(fetch.status).phrase
+    except ValueError:
+        reason = ""
+    headers = [(k, v) for k, v in fetch.headers if k.lower() not in _WIRE_HEADERS]
+    headers.append(("Content-Length", str(len(fetch.body))))
+    return StatusAndHeaders(f"{fetch.status} {reason}".strip(), headers, protocol="HTTP/1.1")
+
+
+def _response_record(writer: WARCWriter, fetch: Fetch, date: str) -> ArcWarcRecord:
+    return writer.create_warc_record(
+        fetch.url,
+        "response",
+        payload=io.BytesIO(fetch.body),
+        length=len(fetch.body),
+        http_headers=_http_response_headers(fetch),
+        warc_headers_dict={"WARC-Date": date},
+    )
+
+
+def _revisit_record(
+    writer: WARCWriter, fetch: Fetch, digest: str, earlier: Earlier, date: str
+) -> ArcWarcRecord:
+    return writer.create_revisit_record(
+        fetch.url,
+        digest,
+        earlier.url,
+        datetime_to_iso_date(earlier.fetched_at, use_micros=True),
+        http_headers=_http_response_headers(fetch),
+        warc_headers_dict={"WARC-Date": date},
+    )
+
+
+def _request_record(writer: WARCWriter, fetch: Fetch, date: str, concurrent: str) -> ArcWarcRecord:
+    parts = fetch.url.split("/", 3)
+    path = "/" + (parts[3] if len(parts) > 3 else "")
+    headers = StatusAndHeaders(
+        f"{fetch.request_method} {path} HTTP/1.1", list(fetch.request_headers), is_http_request=True
+    )
+    return writer.create_warc_record(
+        fetch.url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
+    )
+
+
+def _metadata_record(writer: WARCWriter, fetch: Fetch, date: str, concurrent: str) -> ArcWarcRecord:
+    fields = "".join(f"{k}: {v}\r\n" for k, v in fetch.metadata.items() if v is not None)
+    data = fields.encode("utf-8")
+    return writer.create_warc_record(
+        fetch.url,
+        "metadata",
+        payload=io.BytesIO(data),
+        length=len(data),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
+    )
+
+
+# Reading ------------------------------------------------------------------------------------
+
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Record:
+    """One WARC record read back: its place in the file, headers and block."""
+
+    offset: int
+    length: int
+    type: str
+    headers: StatusAndHeaders
+    http_headers: StatusAndHeaders | None
+    content: bytes
+    """The block after the HTTP headers (the payload of a response)."""
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get_header(name)
+
+
+@dataclass(frozen=True)
+class Truncated:
+    """Where a file stops making sense: its last record is cut short or damaged."""
+
+    path: Path
+    offset: int
+    reason: str
+
+
+def _parse(data: bytes, offset: int, length: int) -> Record:
+    """The record in one decompressed gzip member; EOFError when its block is cut short."""
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(data), no_record_parse=False)))
+    except (StopIteration, ArchiveLoadFailed, ValueError) as exc:
+        raise EOFError(f"no WARC record ({exc})") from exc
+    content = record.raw_stream.read()
+    if record.raw_stream.limit:
+        raise EOFError("record cut short")
+    return Record(
+        offset=offset,
+        length=length,
+        type=record.rec_type,
+        headers=record.rec_headers,
+        http_headers=record.http_headers,
+        content=content,
+    )
+
+
+def _members(handle: IO[bytes], start: int) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, length, decompressed bytes) of each complete gzip member from ``start``.
+
+    Raises EOFError at a member the file ends inside of, zlib.error at a damaged one.
+    """
+    handle.seek(start)
+    offset, buffer = start, b""
+    while True:
+        inflater = zlib.decompressobj(wbits=31)
+        parts: list[bytes] = []
+        consumed = 0
+        while not inflater.eof:
+            if not buffer:
+                buffer = handle.read(_CHUNK)
+                if not buffer:
+                    break
+            parts.append(inflater.decompress(buffer))
+            used = len(buffer) - len(inflater.unused_data)
+            consumed += used
+            buffer = inflater.unused_data if inflater.eof else b""
+        if not inflater.eof:
+            if consumed:
+                raise EOFError(f"file ends inside the record at {offset}")
+            return
+        yield offset, consumed, b"".join(parts)
+        offset += consumed
+
+
+def iter_records(
+    path: str | Path, start: int = 0, problems: list[Truncated] | None = None
+) -> Iterator[Record]:
+    """Every complete record of a file from ``start``.
+
+    Stops at a record that is cut short (a crawl killed while writing) or damaged,
+    logs it and appends it to ``problems`` instead of raising.
+    """
+    with open(path, "rb") as handle:
+        members = _members(handle, start)
+        offset = start
+        while True:
+            try:
+                offset, length, data = next(members)
+                record = _parse(data, offset, length)
+            except StopIteration:
+                return
+            except (EOFError, zlib.error) as exc:
+                logger.warning("%s: record at %d unreadable, skipped (%s)", path, offset, exc)
+                if problems is not None:
+                    problems.append(Truncated(Path(path), offset, str(exc)))
+                return
+            yield record
+            offset += length
+
+
+def read_record(path: str | Path, offset: int, length: int) -> Record:
+    """The one record at ``offset`` (``length`` bytes, one gzip member).
+
+    Raises :class:`CaptureUnreadable` when the file is missing or the record cut short
+    or damaged.
+    """
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            data = handle.read(length)
+    except OSError as exc:
+        raise CaptureUnreadable(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        inflater = zlib.decompressobj(wbits=31)
+        raw = inflater.decompress(data)
+        if not inflater.eof or inflater.unused_data:
+            raise EOFError(f"no record of {length} bytes at {offset}")
+        return _parse(raw, offset, length)
+    except (EOFError, zlib.error) as exc:
+        raise CaptureUnreadable(f"{path}: record at {offset} unreadable ({exc})") from exc
+
+
+def read_payload(path: str | Path, offset: int, length: int, digest: str) -> Payload:
+    """The response recorded at ``offset``, checked against its payload digest, with the
+    fields of the metadata record written with it."""
+    record = read_record(path, offset, length)
+    if record.type != "response":
+        raise CaptureUnreadable(f"{path}: record at {offset} is a {record.type}, not a response")
+    if payload_digest(record.content) != digest:
+        raise CaptureUnreadable(f"{path}: record at {offset} does not match its digest")
+    http = record.http_headers
+    return Payload(
+        url=record.header("WARC-Target-URI") or "",
+        status=int(http.get_statuscode() or 0) if http else 0,
+        headers=list(http.headers) if http else [],
+        body=record.content,
+        metadata=_metadata_after(path, record),
+    )
+
+
+def _metadata_after(path: str | Path, response: Record) -> dict[str, str]:
+    """The fields of the metadata record written with ``response`` (the next record)."""
+    record_id = response.header("WARC-Record-ID")
+    for record in iter_records(path, start=response.offset + response.length):
+        if record.type == "metadata" and record.header("WARC-Concurrent-To") == record_id:
+            return parse_fields(record.content)
+        break
+    return {}
+
+
+def parse_fields(content: bytes) -> dict[str, str]:
+    """``application/warc-fields`` (``name: value`` lines) as a dict."""
+    fields = {}
+    for line in content.decode("utf-8").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            fields[name.strip()] = value.strip()
+    return fields
