@@ -1,9 +1,11 @@
-"""``akhbar reextract``: repair the archive from the responses it kept (WARC captures)."""
+"""``akhbar reextract`` (repair the archive from the responses it kept, its WARC captures) and
+``akhbar export`` (stream the archive out as JSON Lines or CSV)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TextIO
 
 import click
 
@@ -11,12 +13,14 @@ from akhbar.context import CliState, friendly_errors, pass_state
 from db.captures import captured_outlets
 from db.engine import make_engine
 
+_DAY_OR_TIME = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
+
 
 @click.command("reextract")
 @click.argument("outlet", required=False)
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    type=_DAY_OR_TIME,
     default=None,
     help="Only articles whose latest capture was fetched since then (UTC).",
 )
@@ -64,6 +68,54 @@ def reextract(
         sys.exit(1)
 
 
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one article per line, as `akhbar import` reads it back; csv: a spreadsheet.",
+)
+@click.option("--outlet", default=None, help="Only this outlet's articles.")
+@click.option("--since", type=_DAY_OR_TIME, default=None, help="Published since then (UTC).")
+@click.option("--until", type=_DAY_OR_TIME, default=None, help="Published before then (UTC).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="File to write (default: stdout).",
+)
+@pass_state
+@friendly_errors
+def export(
+    state: CliState,
+    fmt: str,
+    outlet: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    output: TextIO,
+) -> None:
+    """Write the archive's articles (oldest stored first); the count goes to stderr."""
+    from db.export import exported_articles, write_csv, write_jsonl
+
+    engine = make_engine(state.database_url())
+    try:
+        with engine.connect() as connection:
+            records = exported_articles(
+                connection,
+                outlet,
+                since.replace(tzinfo=dt.UTC) if since else None,
+                until.replace(tzinfo=dt.UTC) if until else None,
+            )
+            count = (write_csv if fmt == "csv" else write_jsonl)(records, output)
+    finally:
+        engine.dispose()
+    click.echo(f"{count} articles exported", err=True)
+
+
 def register(cli: click.Group) -> None:
     """Add the archive commands to the ``akhbar`` group."""
     cli.add_command(reextract)
+    cli.add_command(export)

@@ -92,6 +92,15 @@ def _timestamp(value: Any, name: str) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise BadLine(f"published_date is not an ISO 8601 date: {str(value)[:40]!r}") from exc
+
+
 def _content_hash(title: str, body: str) -> str:
     folded = " ".join(f"{title}\n{body}".split()).casefold()
     return hashlib.sha256(folded.encode()).hexdigest()
@@ -119,7 +128,9 @@ def parse_jsonl_record(record: Mapping[str, Any]) -> dict[str, Any]:
         "tags": _list(record.get("tags"), "tags"),
         "language": _text(record.get("language"), "language"),
         "published_at": published,
-        "published_date": published.date() if published else None,
+        # Ours carries the date in the outlet's zone (``akhbar export``); else the UTC day.
+        "published_date": _date(record.get("published_date"))
+        or (published.date() if published else None),
         "modified_at": _timestamp(record.get("modified"), "modified"),
         "content_hash": _content_hash(title, body),
         "word_count": len(body.split()),
