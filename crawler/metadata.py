@@ -120,6 +120,9 @@ class PageMetadata:
     article_ld: dict[str, Any] | None = None
     """The JSON-LD object describing the article, when there is one."""
 
+    ld_types: set[str] = field(default_factory=set)
+    """Every JSON-LD ``@type`` on the page (``mainEntity`` included): what the page says it is."""
+
 
 def selector_of(page: Any) -> Selector:
     """The parsel selector of *page*: a Selector as is, a response's cached one otherwise."""
@@ -345,7 +348,8 @@ def read_metadata(
     sel = selector_of(page)
     base = url or getattr(page, "url", None) or ""
     metas = meta_map(sel)
-    ld = find_article(json_ld_objects(sel)) or {}
+    objects = json_ld_objects(sel)
+    ld = find_article(objects) or {}
 
     def meta(*keys: str) -> str | None:
         return meta_content(sel, *keys, metas=metas)
@@ -400,7 +404,18 @@ def read_metadata(
         og_type=meta("og:type"),
         noindex=is_noindex(page, metas=metas),
         article_ld=ld or None,
+        ld_types=_all_types(objects),
     )
+
+
+def _all_types(objects: Iterable[dict[str, Any]]) -> set[str]:
+    found: set[str] = set()
+    for obj in objects:
+        found |= types_of(obj)
+        main = obj.get("mainEntity")
+        if isinstance(main, dict):
+            found |= types_of(main)
+    return found
 
 
 # --------------------------------------------------------------------------- elements by class

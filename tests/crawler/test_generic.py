@@ -291,7 +291,7 @@ def test_timezone_argument_reads_printed_times_in_that_zone() -> None:
 
 
 def test_page_without_article_signals_gives_none() -> None:
-    """Too little prose and no article metadata; a canonical pointing elsewhere."""
+    """Too little prose and no article metadata; a copy is filed under its canonical URL."""
     s = spider("casablancatoday")
     short = HtmlResponse(
         url="https://www.casablancatoday.com/x/2019/01/01/1.html",
@@ -305,7 +305,10 @@ def test_page_without_article_signals_gives_none() -> None:
         body=page.path.read_bytes(),
         encoding="utf-8",
     )
-    assert s.parse_article(moved) is None
+    item = s.parse_article(moved)
+    assert item is not None
+    assert item.url == page.url
+    assert item.fetched_url == moved.url
 
 
 # --------------------------------------------------------------------------- discovery
