@@ -73,7 +73,7 @@ PROSE_PARAGRAPH = 80
 #: Least prose of an article (a short news item has a few sentences).
 MIN_PROSE = 150
 #: The score's offset: where the evidence for and against balances.
-THRESHOLD = 1.9
+THRESHOLD = 2.0
 #: A headline link has this many words (or a CJK headline this size).
 HEADLINE_WORDS = 4
 
