@@ -84,6 +84,12 @@ MODIFIED_META = (
 )  # fmt: skip
 _PUBLISHED_META = {key: rank for rank, key in enumerate(PUBLISHED_META)}
 _MODIFIED_META = frozenset(MODIFIED_META)
+#: Other ``<meta>`` names that say what their date is, as sites coin them
+#: (``published-date``, ``w-published-date``, ``cxenseparse:publishtime``): trusted after
+#: every name above. Keys are matched with their punctuation dropped.
+#: Other dates a page's metadata may carry: a build's ``updated_at``, an expiry, a review.
+_OTHER_META = re.compile(r"modif|updat|revis|last|expir|review")
+_OTHER_PUBLISHED_META = re.compile(r"publi(?:sh|cation)|pubdate|datepub|postdate|releasedate")
 
 #: JSON-LD types describing the page rather than the article (their date is the page's).
 _PAGE_TYPE = re.compile(r"Page$")
@@ -92,11 +98,16 @@ _ARTICLE_LIKE = re.compile(r"Article$|Posting$|^(?:Recipe|Review|Question|Report
 
 #: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``).
 _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
-#: Boxes holding other articles or readers' text; their dates are not the page's.
-_ELSEWHERE = re.compile(
-    r"(?<![a-z])(?:card|related|comment|sidebar|recent|most-?read|popular|share|sharing|teaser|"
-    r"recommend|trending|latest|more-|next-|prev-|footer|repl(?:y|ies)|responses|discuss|"
-    r"promo(?!ted)|listing|archive|today|top-?bar|top-?header|masthead)",
+#: Boxes named for other articles or readers' text: their dates are never the page's.
+_OTHERS = re.compile(
+    r"(?<![a-z])(?:related|comment|recent|most-?read|popular|recommend|trending|latest|more-|"
+    r"next-|prev-|repl(?:y|ies)|responses|discuss|promo(?!ted)|listing|archive|today)",
+    re.IGNORECASE,
+)
+#: Boxes named for their place in the layout: other stories' dates far from the headline,
+#: the article's own right under it (its byline in a ``post-card__meta`` or a sidebar).
+_LAYOUT = re.compile(
+    r"(?<![a-z])(?:card|sidebar|share|sharing|teaser|footer|top-?bar|top-?header|masthead)",
     re.IGNORECASE,
 )
 #: Page-level boxes (``<nav>`` always is); inside an ``<article>`` they hold its byline and date.
@@ -133,6 +144,11 @@ TEASER_WORDS = 4
 _HEADINGS = ("h2", "h3", "h4")
 #: What is printed besides the date on a line found by its text alone (a label, a name).
 MAX_RESIDUE = 30
+#: The same for a line close under the headline: a byline with the author's name and title.
+MAX_CLOSE_RESIDUE = 60
+#: Elements this far after the headline are its byline block: a box there holding a date
+#: (an ``aside``, a ``post-card__meta``) is the article's own, unless readers wrote it.
+CLOSE_AFTER = 40
 
 #: A four-digit year (Western or Arabic-Indic digits): text worth reading as a date.
 _YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0660-\u0669\u06F0-\u06F9]{4}")
@@ -146,6 +162,7 @@ _SLUG_DATE = re.compile(
     r"(?<![\d])((?:19|20)\d\d)[-_](0[1-9]|1[0-2])[-_](0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _WORDS = re.compile(r"\s+")
+_KEY_PUNCTUATION = re.compile(r"[^a-z]")
 _WORD = re.compile(r"\w+")
 
 
@@ -240,6 +257,10 @@ def _read_meta(
         metas.append((_PUBLISHED_META[key], content))
     elif key in _MODIFIED_META:
         modified.append(content)
+    elif not _OTHER_META.search(key) and _OTHER_PUBLISHED_META.search(
+        _KEY_PUNCTUATION.sub("", key)
+    ):
+        metas.append((len(PUBLISHED_META), content))
 
 
 def _language(value: str | None) -> str | None:
@@ -316,18 +337,22 @@ def _ld_dates(texts: list[str]) -> tuple[list[Any], list[Any], list[Any]]:
     return article, page, modified
 
 
-def _elsewhere(el: Any, stop: frozenset[Any] = frozenset()) -> bool:
+def _elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) -> bool:
     """True inside a box of other articles or of readers' comments.
 
     The walk up stops at the headline's own ancestors (*stop*): a page whose
     whole article sits in a ``...-sidebar-mode`` wrapper is not a sidebar.
+    A line *close* under the headline is only elsewhere in a box named for others.
     """
     node = el
     while node is not None and node not in stop:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "nav" or (tag in _ELSEWHERE_TAGS and not _in_article(node)):
+        if tag == "nav":
             return True
-        if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        if not close and tag in _ELSEWHERE_TAGS and not _in_article(node):
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if _OTHERS.search(names) or (not close and _LAYOUT.search(names)):
             return True
         if node.get("itemscope") is not None and _ELSEWHERE_ITEMTYPE.search(
             node.get("itemtype") or ""
@@ -379,8 +404,12 @@ class _Line:
     """The line says what its date is ("Published", "Updated")."""
 
 
-def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
-    """The date a line states; a line found by its text alone must be little but a date."""
+def _read_line(el: Any, lang: str | None, marked: bool, close: bool) -> _Line | None:
+    """The date a line states; a line found by its text alone must be little but a date.
+
+    A line *close* under the headline may say more (a byline: "Jane Doe | Senior
+    Writer | July 2, 2025"); prose is still too long.
+    """
     machine = None
     attr = el.get("datetime") if el.tag == "time" else None
     if el.tag == "abbr":
@@ -402,7 +431,7 @@ def _read_line(el: Any, lang: str | None, marked: bool) -> _Line | None:
             found, source = wider, context
     if found and not marked:
         residue = len(fold(source)) - (found.end - found.start)
-        if residue > MAX_RESIDUE or _COPYRIGHT.search(source):
+        if residue > (MAX_CLOSE_RESIDUE if close else MAX_RESIDUE) or _COPYRIGHT.search(source):
             found = None
     printed = _from_text(found) if found else None
     if machine is None and printed is None:
@@ -474,13 +503,14 @@ def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
     near: list[tuple[int, _When]] = []
     scope = _article_scope(headline)
     for pos, el, marked in page.lines:
-        if _elsewhere(el, stop) or _teaser(el, stop, path):
-            continue
-        line = _read_line(el, page.lang, marked)
-        if line is None:
-            continue
         is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
         is_above = before[0] <= pos < before[1]
+        close = is_above or (is_after and pos <= h_pos + CLOSE_AFTER)
+        if _teaser(el, stop, path) or _elsewhere(el, stop, close):
+            continue
+        line = _read_line(el, page.lang, marked, close)
+        if line is None:
+            continue
         if scope is not None and not (is_after or is_above or line.labelled or _within(el, scope)):
             continue  # the site's clock in its top bar, a box of the page around the article
         if line.updated:
@@ -522,7 +552,9 @@ def _teaser(el: Any, stop: frozenset[Any], path: str) -> bool:
     for _ in range(TEASER_LEVELS):
         if node is None or node in stop:
             return False
-        if node.tag == "a" or any(_headline_link(h, path) for h in node.iter(*_HEADINGS)):
+        if node.tag == "a" and not _same_page(node.get("href"), path):
+            return True
+        if any(_headline_link(h, path) for h in node.iter(*_HEADINGS)):
             return True
         node = node.getparent()
     return False
@@ -533,8 +565,20 @@ def _headline_link(heading: Any, path: str) -> bool:
     link = heading.find(".//a")
     if link is None or len(_WORD.findall(_text(link))) < TEASER_WORDS:
         return False
-    target = urlsplit(link.get("href") or "").path
-    return target.rstrip("/") != path.rstrip("/")
+    return not _same_page(link.get("href"), path)
+
+
+def _same_page(href: str | None, path: str) -> bool:
+    """True for a link to the page itself (a forum's "started on" date links the thread).
+
+    A relative href is compared as the end of the page's path: pages behind a
+    ``<base>`` link to themselves as ``threads/slug.123/``.
+    """
+    target = urlsplit(href or "").path.rstrip("/").removeprefix("./")
+    here = path.rstrip("/")
+    if not target:
+        return False
+    return target == here or (not target.startswith("/") and here.endswith("/" + target))
 
 
 def _classes(el: Any) -> str:

@@ -221,3 +221,54 @@ def test_listing_teaser_dates_are_not_the_page_date() -> None:
       <div class="news-item"><h3><a href="/a/1">A long headline of another story</a></h3>
       <div class="news-date">November 29, 2019</div></div></div></main>"""
     assert dates_of(body) == PageDates()
+
+
+def test_forum_thread_start_date_linking_the_thread_itself() -> None:
+    body = """<h1>Which laptop?</h1><div class="p-description"><ul>
+      <li><a href="/threads/which-laptop.42/" class="u-concealed">
+      <time datetime="2024-11-01T15:08:47-0400">Nov 1, 2024</time></a></li></ul></div>"""
+    found = dates_of(body, url="https://forum.example/threads/which-laptop.42/")
+    assert found.published_date == date(2024, 11, 1)
+
+
+def test_relative_link_to_the_page_itself_is_no_teaser() -> None:
+    body = """<h1>Thread title</h1><p>Started by <a href="members/x.1/">x</a>,
+      <a href="threads/thread-title.7/"><span class="DateTime">May 26, 2025</span></a>.</p>"""
+    found = dates_of(body, url="https://forum.example/threads/thread-title.7/")
+    assert found.published_date == date(2025, 5, 26)
+
+
+def test_byline_with_name_and_title_right_under_the_headline() -> None:
+    body = """<header><h1>How AI is changing things</h1>
+      <p>Aaron Example | Senior Writer | July 2, 2025</p></header><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2025, 7, 2)
+
+
+def test_date_in_an_aside_right_under_the_headline() -> None:
+    body = """<main><div class="container"><h1>A parent's guide</h1></div>
+      <div class="grid"><aside class="side-col"><p class="article-date">May 25, 2023</p>
+      <p>Written by A. Writer</p></aside><div class="body"><p>Text.</p></div></div></main>"""
+    assert dates_of(body).published_date == date(2023, 5, 25)
+
+
+def test_comment_right_under_the_headline_is_still_a_comment() -> None:
+    body = """<h1>Title</h1><div class="comments"><p class="date">May 25, 2023</p></div>"""
+    assert dates_of(body).published_date is None
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta name="published-date" content="2021-02-16">',
+        '<meta name="w-published-date" content="2021-02-16T06:03:43.274Z">',
+        '<meta name="published" content="February 16, 2021">',
+    ],
+)
+def test_publication_meta_names_sites_coin(meta: str) -> None:
+    assert dates_of("<h1>Title</h1>", meta).published_date == date(2021, 2, 16)
+
+
+def test_coined_meta_names_of_updates_and_expiry_are_not_publication() -> None:
+    head = """<meta name="updated_at" content="2026-03-04T23:27:00Z">
+      <meta name="published-expiry-date" content="2026-05-01">"""
+    assert dates_of("<h1>Title</h1>", head) == PageDates()
