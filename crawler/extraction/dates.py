@@ -455,6 +455,9 @@ class _Evidence:
     url_day: date | None
     printed_far: list[_When]
     modified: list[_When]
+    byline: _When | None = None
+    """The first date printed as a date line under the headline (its markup says so, or
+    it sits in the headline's byline block), not a date the text mentions."""
 
 
 def _headline_of(tree: Any, headline: Any | None) -> Any | None:
@@ -506,7 +509,7 @@ def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
         is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
         is_above = before[0] <= pos < before[1]
         close = is_above or (is_after and pos <= h_pos + CLOSE_AFTER)
-        if _teaser(el, stop, path) or _elsewhere(el, stop, close):
+        if _in_headline(el, headline) or _teaser(el, stop, path) or _elsewhere(el, stop, close):
             continue
         line = _read_line(el, page.lang, marked, close)
         if line is None:
@@ -522,11 +525,18 @@ def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
         if line.printed:
             if is_after or is_above:
                 near.append((abs(pos - h_pos), line.printed))
+                if ev.byline is None and (marked or close):
+                    ev.byline = line.printed
             else:
                 ev.printed_far.append(line.printed)
     ev.machine.extend(near_machine)
     near.sort(key=lambda pair: pair[0])
     ev.printed_near.extend(w for _, w in near)
+
+
+def _in_headline(el: Any, headline: Any | None) -> bool:
+    """True for the headline's own text: "Release 2024.4.4" names a version, not a day."""
+    return headline is not None and (el is headline or headline in el.iterancestors())
 
 
 def _article_scope(headline: Any | None) -> Any | None:
@@ -651,9 +661,11 @@ def find_dates(
             return w.at.astimezone(read_zone).date()
         return w.day
 
+    # A byline outranks a machine date that is only the last save's stamp.
+    first = [ev.byline] if ev.byline and _stamped_on_save(ev) else []
     candidates = [
         w
-        for w in (*ev.machine, *ev.printed_near, *_url_when(ev.url_day), *ev.printed_far)
+        for w in (*first, *ev.machine, *ev.printed_near, *_url_when(ev.url_day), *ev.printed_far)
         if _valid(w.day, now)
     ]
     if not candidates:
@@ -682,6 +694,19 @@ def find_dates(
         modified_at=_modified(ev.modified, published_at, instant, now),
         zone_assumed=assumed,
     )
+
+
+def _stamped_on_save(ev: _Evidence) -> bool:
+    """True when the machine publication date is only the last save's stamp.
+
+    Some CMSs (Webflow's templates among them) write the last save as both
+    ``datePublished`` and ``dateModified``: a publication no earlier than the
+    modification, later than the date printed under the headline, is that stamp.
+    """
+    if not ev.machine or ev.byline is None or not ev.modified:
+        return False
+    published = ev.machine[0].day
+    return published >= max(w.day for w in ev.modified) and ev.byline.day < published
 
 
 def _local_day(day: date, ev: _Evidence) -> date:

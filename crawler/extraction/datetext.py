@@ -84,6 +84,11 @@ _MONTH_DAY_YEAR = (
     rf"(?<!\w)(?P<month2>{_MONTH})\.?\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+"
     rf"(?P<year2>(?:19|20)\d\d)(?!\d)"
 )
+#: "2019 Mar 5" (PubMed's citation dates), "2019 March 5th".
+_YEAR_MONTH_DAY = (
+    rf"(?<![\w.])(?P<year6>(?:19|20)\d\d),?\s+(?P<month6>{_MONTH})\.?\s+(?P<day6>[0-3]?\d)"
+    rf"(?:st|nd|rd|th)?(?![\d:])"
+)
 #: "2019年3月5日", "2019 年 3 月 5 日", "2019년 3월 5일".
 _CJK = (
     r"(?P<year3>(?:19|20)\d\d)\s*[年년]\s*(?P<month3>[01]?\d)\s*[月월]\s*"
@@ -100,7 +105,10 @@ _NUMERIC = (
     r"(?P<year5>(?:19|20)\d\d)(?![\d])"
 )
 _DATE_RE = re.compile(
-    "|".join(f"(?:{p})" for p in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _CJK, _YMD, _NUMERIC))
+    "|".join(
+        f"(?:{p})"
+        for p in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_MONTH_DAY, _CJK, _YMD, _NUMERIC)
+    )
 )
 
 _TIME_RE = re.compile(
@@ -174,6 +182,8 @@ def _day_of(m: re.Match[str], lang: str | None) -> date | None:
         ymd = (groups["year"], _MONTHS[groups["month"]], groups["day"])
     elif groups["month2"]:
         ymd = (groups["year2"], _MONTHS[groups["month2"]], groups["day2"])
+    elif groups["month6"]:
+        ymd = (groups["year6"], _MONTHS[groups["month6"]], groups["day6"])
     elif groups["year3"]:
         ymd = (groups["year3"], groups["month3"], groups["day3"])
     elif groups["year4"]:

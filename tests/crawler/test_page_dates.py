@@ -180,6 +180,7 @@ def test_updated_line_dates_a_page_that_gives_nothing_else() -> None:
         ("05/03/2019", "fr", date(2019, 3, 5)),
         ("05/03/2019", "en-us", date(2019, 5, 3)),
         ("09/25/2025", None, date(2025, 9, 25)),
+        ("Cureus. 2023 Jan 7;15(1):e33475", None, date(2023, 1, 7)),
     ],
 )
 def test_parse_date_text_days(text: str, lang: str | None, expected: date) -> None:
@@ -272,3 +273,27 @@ def test_coined_meta_names_of_updates_and_expiry_are_not_publication() -> None:
     head = """<meta name="updated_at" content="2026-03-04T23:27:00Z">
       <meta name="published-expiry-date" content="2026-05-01">"""
     assert dates_of("<h1>Title</h1>", head) == PageDates()
+
+
+def test_citation_date_written_year_month_day() -> None:
+    head = '<meta name="citation_publication_date" content="2024 Jun 30">'
+    assert dates_of("<h1>A paper</h1>", head).published_date == date(2024, 6, 30)
+
+
+def test_byline_outranks_a_publication_stamp_equal_to_the_last_save() -> None:
+    head = """<script type="application/ld+json">{"@type": "Article",
+      "datePublished": "Jun 24, 2025", "dateModified": "Jun 24, 2025"}</script>"""
+    body = "<h1>How much to charge</h1><div class='text-date'>August 25, 2024</div><p>Text.</p>"
+    assert dates_of(body, head).published_date == date(2024, 8, 25)
+
+
+def test_date_the_text_mentions_does_not_outrank_the_stamp() -> None:
+    head = """<script type="application/ld+json">{"@type": "Article",
+      "datePublished": "2025-09-25", "dateModified": "2025-09-25"}</script>"""
+    body = "<h1>Concerns</h1>" + "<p>Text.</p>" * 50 + "<p>As of July 31, 2025, we had:</p>"
+    assert dates_of(body, head).published_date == date(2025, 9, 25)
+
+
+def test_a_version_number_in_the_headline_is_no_date() -> None:
+    body = "<h1>2024.4.4 -> 2024.5.0 issue: stuck</h1><p>Text.</p>"
+    assert dates_of(body).published_date is None
