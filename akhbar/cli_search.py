@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -127,38 +128,77 @@ def search_command(
 
 
 @click.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "news-please"]),
+    type=click.Choice(["jsonl", "news-please", "trafilatura"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: url, outlet, title, body, published, language, ...; news-please: its JSON.",
+    help="jsonl: url, outlet, title, body, published, ...; news-please or trafilatura: "
+    "what that tool writes (JSON Lines, one array, or one object per file).",
+)
+@click.option("--outlet", help="Put every article under this outlet (default: from each record).")
+@click.option(
+    "--timezone",
+    "zone_name",
+    metavar="AREA/CITY",
+    help="Read times written without a zone in this zone (default: the outlet's, if known).",
 )
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True)
 @pass_state
 @friendly_errors
-def import_command(state: CliState, file: click.utils.LazyFile, fmt: str, batch_size: int) -> None:
-    """Load articles from FILE (JSON Lines; - for stdin), upserting by URL."""
-    from db.importer import import_file
+def import_command(
+    state: CliState,
+    files: tuple[str, ...],
+    fmt: str,
+    outlet: str | None,
+    zone_name: str | None,
+    batch_size: int,
+) -> None:
+    """Load articles from FILES (files, directories of .json files, or - for stdin),
+    upserting by URL."""
+    from pathlib import Path
 
+    from db.importer import import_file, import_paths
+
+    if "-" in files and len(files) > 1:
+        raise click.BadParameter("- (stdin) cannot be mixed with files", param_hint="FILES")
     show = sys.stderr.isatty()
 
     def progress(summary: object) -> None:
         if show:
-            click.echo(f"\r{summary.lines} lines read", nl=False, err=True)  # type: ignore[attr-defined]
+            click.echo(f"\r{summary.lines} records read", nl=False, err=True)  # type: ignore[attr-defined]
 
+    options = {
+        "outlet": outlet,
+        "zone": _zone(zone_name),
+        "batch_size": batch_size,
+        "progress": progress,
+    }
     engine = make_engine(state.database_url())
     try:
-        summary = import_file(engine, file, fmt, batch_size=batch_size, progress=progress)  # type: ignore[arg-type]
+        if files == ("-",):
+            summary = import_file(engine, click.get_text_stream("stdin"), fmt, **options)  # type: ignore[arg-type]
+        else:
+            summary = import_paths(engine, [Path(f) for f in files], fmt, **options)  # type: ignore[arg-type]
     finally:
         engine.dispose()
     if show:
         click.echo("", err=True)
-    for number, reason in summary.errors:
-        click.echo(f"line {number}: {reason} (skipped)", err=True)
+    for place, reason in summary.errors:
+        click.echo(f"{place}: {reason} (skipped)", err=True)
     click.echo(summary.summary())
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    """The ZoneInfo of ``--timezone``, or a usage error naming the option."""
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--timezone") from exc
 
 
 @click.command("serve")

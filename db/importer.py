@@ -1,35 +1,59 @@
-"""Importing articles from JSON Lines (ours, or news-please's output) into the archive.
+"""Importing articles from other tools' JSON into the archive (``akhbar import``).
 
-Every line is one article. Lines that are not valid JSON, or lack a URL, title
-or body, are reported with their line number and skipped; the rest loads.
+An input is JSON Lines, one JSON array, or one JSON object (news-please's one file
+per article, pretty-printed or not); :mod:`db.import_formats` reads its records in
+our format, news-please's or trafilatura's. A record that is not valid JSON or
+lacks a URL, title or body is reported with its place (file, line or array item)
+and skipped; the rest loads.
+
+The outlet of a record is ``--outlet`` when given, else the outlet the record
+names, else the archive's outlet on the record's host (``www.`` aside), else a
+new outlet named after that host. Naive times are read in the outlet's zone when
+the archive knows it (see :func:`outlet_zone`), else only their day is kept.
+
 Articles are upserted in batches through :func:`db.articles.store_articles`, the
-same path the crawler uses, so a re-import is idempotent (unchanged articles
-only get ``last_seen_at``) and an edited article keeps its earlier version.
+same path the crawler uses, so a re-import is idempotent (unchanged articles only
+get ``last_seen_at``) and an edited article keeps its earlier version.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TextIO
+from itertools import chain
+from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Engine, select
 
 from db.articles import store_articles, upsert_outlet
+from db.import_formats import PARSERS, BadRecord, Record, content_hash, resolve_dates
 from db.models import Outlet
 
-ImportFormat = Literal["jsonl", "news-please"]
+ImportFormat = Literal["jsonl", "news-please", "trafilatura"]
 BATCH_SIZE = 500
+#: Files read when a directory is given (news-please's file storage writes ``.json``).
+INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
 
-class BadLine(ValueError):
-    """One input line that cannot become an article."""
+@dataclass(frozen=True)
+class Place:
+    """Where a record was read: its file (None for a stream), line or array item."""
+
+    source: str | None = None
+    line: int | None = None
+    item: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.source] if self.source else []
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        return " ".join(parts) or "input"
 
 
 @dataclass
@@ -37,247 +61,286 @@ class ImportSummary:
     """What an import did."""
 
     lines: int = 0
+    """Records read (lines of JSON Lines, items of an array, files of one object)."""
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     outlets_created: list[str] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[Place, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         created = (
             f", outlets created: {', '.join(self.outlets_created)}" if self.outlets_created else ""
         )
         return (
-            f"{self.lines} lines: {self.new} new, {self.updated} updated, "
+            f"{self.lines} records: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.errors)} skipped{created}"
         )
 
 
-def _clean(value: str) -> str:
-    # PostgreSQL text cannot hold NUL, and real corpora have stray ones (the shared
-    # Arabic corpus ends some bodies with one): drop them rather than fail the batch.
-    return unicodedata.normalize("NFC", value.replace("\x00", "")).strip()
-
-
-def _text(value: Any, name: str, required: bool = False) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise BadLine(f"{name} must be a string")
-    cleaned = _clean(value) if value else ""
-    if not cleaned and required:
-        raise BadLine(f"missing {name}")
-    return cleaned or None
-
-
-def _list(value: Any, name: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise BadLine(f"{name} must be a list of strings")
-    return [cleaned for v in value if (cleaned := _clean(v))]
-
-
-def _timestamp(value: Any, name: str) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise BadLine(f"{name} must be an ISO 8601 string or null")
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise BadLine(f"{name} is not ISO 8601: {value[:40]!r}") from exc
-    if parsed.tzinfo is None:  # a naive time is taken as UTC, the archive's zone
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise BadLine(f"published_date is not an ISO 8601 date: {str(value)[:40]!r}") from exc
-
-
-def _content_hash(title: str, body: str) -> str:
-    folded = " ".join(f"{title}\n{body}".split()).casefold()
-    return hashlib.sha256(folded.encode()).hexdigest()
-
-
-def parse_jsonl_record(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Our format -> a row for ``store_articles`` (with ``outlet`` name, not id)."""
-    url = _text(record.get("url"), "url", required=True)
-    assert url is not None
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise BadLine(f"url must be http(s): {url[:60]!r}")
-    title = _text(record.get("title"), "title", required=True)
-    body = _text(record.get("body"), "body", required=True)
-    assert title is not None and body is not None
-    outlet = _text(record.get("outlet"), "outlet") or urlsplit(url).hostname or "unknown"
-    published = _timestamp(record.get("published"), "published")
-    return {
-        "outlet": outlet,
-        "url": url,
-        "title": title,
-        "subtitle": _text(record.get("subtitle"), "subtitle"),
-        "body": body,
-        "authors": _list(record.get("authors"), "authors"),
-        "section": _text(record.get("section"), "section"),
-        "tags": _list(record.get("tags"), "tags"),
-        "language": _text(record.get("language"), "language"),
-        "published_at": published,
-        # Ours carries the date in the outlet's zone (``akhbar export``); else the UTC day.
-        "published_date": _date(record.get("published_date"))
-        or (published.date() if published else None),
-        "modified_at": _timestamp(record.get("modified"), "modified"),
-        "content_hash": _content_hash(title, body),
-        "word_count": len(body.split()),
-        "image_url": _text(record.get("image_url"), "image_url"),
-        "dateline": _text(record.get("dateline"), "dateline"),
-    }
-
-
-def parse_news_please_record(record: Mapping[str, Any]) -> dict[str, Any]:
-    """news-please's JSON (``title``, ``maintext``, ``date_publish``, ``source_domain``...)."""
-
-    def when(value: Any) -> str | None:
-        # news-please writes "2019-02-07 10:20:00" (space, naive) or null.
-        return value.replace(" ", "T", 1) if isinstance(value, str) else value
-
-    description = record.get("description")
-    body = record.get("maintext") or record.get("text") or description
-    return parse_jsonl_record(
-        {
-            "url": record.get("url"),
-            "outlet": record.get("source_domain"),
-            "title": record.get("title"),
-            "subtitle": description if description and description != body else None,
-            "body": body,
-            "published": when(record.get("date_publish")),
-            "modified": when(record.get("date_modify")),
-            "language": record.get("language"),
-            "authors": record.get("authors"),
-            "image_url": record.get("image_url"),
-        }
-    )
-
-
-PARSERS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    "jsonl": parse_jsonl_record,
-    "news-please": parse_news_please_record,
-}
+# Reading ---------------------------------------------------------------------
 
 
 def read_records(
-    lines: Iterable[str], fmt: ImportFormat, summary: ImportSummary
-) -> Iterator[dict[str, Any]]:
-    """Rows from input lines; bad lines go to ``summary.errors`` with their number.
+    lines: Iterable[str], fmt: ImportFormat, summary: ImportSummary, source: str | None = None
+) -> Iterator[Record]:
+    """Records of one input; bad ones go to ``summary.errors`` with their place.
 
-    news-please also writes one pretty-printed JSON object (or an array) per file:
-    when the first non-blank character is ``[`` or the input is one object over
-    several lines, the whole input is read as JSON instead of line by line.
+    JSON Lines are read as they come (an import of millions of lines streams); an
+    input whose first line is not a whole object (an array, a pretty-printed object)
+    is read as one JSON document.
     """
     parser = PARSERS[fmt]
-    buffered = list(lines) if fmt == "news-please" else None
-    if buffered is not None:
-        whole = "".join(buffered).strip()
-        if whole.startswith("[") or (
-            whole.startswith("{") and "\n" in whole and _one_object(whole)
-        ):
-            data = json.loads(whole) if whole else []
-            for index, record in enumerate(data if isinstance(data, list) else [data], 1):
-                summary.lines += 1
-                yield from _parse_one(parser, record, index, summary)
-            return
-    for number, line in enumerate(buffered if buffered is not None else lines, 1):
-        if not line.strip():
-            continue
-        summary.lines += 1
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            summary.errors.append((number, f"not JSON: {exc.msg}"))
-            continue
-        yield from _parse_one(parser, record, number, summary)
-
-
-def _one_object(whole: str) -> bool:
+    iterator = iter(lines)
+    head: list[str] = []
+    for line in iterator:
+        head.append(line)
+        if line.strip():
+            break
+    first = head[-1].strip() if head else ""
+    if not first:
+        return
+    if _is_object(first):
+        yield from _json_lines(chain(head, iterator), parser, summary, source)
+        return
+    whole = "".join(chain(head, iterator))
     try:
-        return isinstance(json.loads(whole), dict)
+        data = json.loads(whole)
+    except json.JSONDecodeError as exc:
+        # JSON Lines whose first line is broken: report it and read the others.
+        if any(_is_object(line.strip()) for line in whole.splitlines()):
+            yield from _json_lines(whole.splitlines(), parser, summary, source)
+        else:
+            summary.lines += 1
+            summary.errors.append((Place(source, line=exc.lineno), f"not JSON: {exc.msg}"))
+        return
+    if isinstance(data, list):
+        for index, record in enumerate(data, 1):
+            yield from _parse_one(parser, record, Place(source, item=index), summary)
+    else:
+        yield from _parse_one(parser, data, Place(source), summary)
+
+
+def _is_object(text: str) -> bool:
+    if not text.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
     except json.JSONDecodeError:
         return False
 
 
-def _parse_one(
-    parser: Callable[[Mapping[str, Any]], dict[str, Any]],
-    record: Any,
-    number: int,
+def _json_lines(
+    lines: Iterable[str],
+    parser: Callable[[Mapping[str, Any]], Record],
     summary: ImportSummary,
-) -> Iterator[dict[str, Any]]:
+    source: str | None,
+) -> Iterator[Record]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            summary.lines += 1
+            summary.errors.append((Place(source, line=number), f"not JSON: {exc.msg}"))
+            continue
+        yield from _parse_one(parser, record, Place(source, line=number), summary)
+
+
+def _parse_one(
+    parser: Callable[[Mapping[str, Any]], Record],
+    record: Any,
+    place: Place,
+    summary: ImportSummary,
+) -> Iterator[Record]:
+    summary.lines += 1
     if not isinstance(record, dict):
-        summary.errors.append((number, "not a JSON object"))
+        summary.errors.append((place, "not a JSON object"))
         return
     try:
         yield parser(record)
-    except BadLine as exc:
-        summary.errors.append((number, str(exc)))
+    except BadRecord as exc:
+        summary.errors.append((place, str(exc)))
 
 
-_NAME = re.compile(r"[^a-z0-9]+")
+def input_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to read: files as given, directories walked for JSON files (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.suffix in INPUT_SUFFIXES and p.is_file())
+            files.extend(sorted(found))
+        else:
+            files.append(path)
+    return files
 
 
-def _outlet_ids(connection: Connection, names: set[str], summary: ImportSummary) -> dict[str, int]:
-    """Ids of outlets by name, creating rows for names the archive does not know."""
-    known = dict(
-        connection.execute(select(Outlet.name, Outlet.id).where(Outlet.name.in_(names))).all()
-    )
-    for name in sorted(names - known.keys()):
-        host = name if "." in name else None
-        known[name] = upsert_outlet(
-            connection,
-            {
-                "name": name,
-                "title": name,
-                "base_url": f"https://{host}/" if host else "",
-                "language": "und",
-            },
+def _file_records(
+    paths: Sequence[Path], fmt: ImportFormat, summary: ImportSummary
+) -> Iterator[Record]:
+    for path in input_files(paths):
+        try:
+            with path.open(encoding="utf-8") as lines:
+                yield from read_records(lines, fmt, summary, str(path))
+        except UnicodeDecodeError as exc:
+            summary.errors.append((Place(str(path)), f"not UTF-8 text (byte {exc.start})"))
+
+
+# Outlets and their zones -------------------------------------------------------
+
+
+def outlet_zone(language: str, timezone: str) -> ZoneInfo | None:
+    """The zone an outlet prints its times in, when the archive knows it.
+
+    A spider declares its outlet's language and zone. An outlet nobody described
+    (language ``und`` and the default zone UTC: one an import created, or a generic
+    crawl given neither) has a zone of UTC only by default: a guess, not knowledge.
+    """
+    if language == "und" and timezone == "UTC":
+        return None
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _host_key(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+class Outlets:
+    """The archive's outlets by name and host, creating the ones an import names first."""
+
+    def __init__(self, connection: Connection, name: str | None, zone: ZoneInfo | None) -> None:
+        self.name = name
+        self.zone = zone
+        self.by_name: dict[str, tuple[int, ZoneInfo | None]] = {}
+        self.by_host: dict[str, str] = {}
+        rows = connection.execute(
+            select(
+                Outlet.id, Outlet.name, Outlet.base_url, Outlet.language, Outlet.timezone
+            ).order_by(Outlet.id)
         )
-        summary.outlets_created.append(name)
-    return known
+        for row in rows:
+            self.by_name[row.name] = (row.id, outlet_zone(row.language, row.timezone))
+            self.by_host.setdefault(_host_key(row.base_url), row.name)
+
+    def resolve(
+        self, connection: Connection, record: Record, summary: ImportSummary
+    ) -> tuple[int, ZoneInfo | None]:
+        """``(outlet id, zone of naive times)`` of one record."""
+        name = self.name or record.outlet or self.by_host.get(record.host) or record.host
+        if name not in self.by_name:
+            base_url = f"https://{record.host}/"
+            outlet = {"name": name, "title": name, "base_url": base_url, "language": "und"}
+            self.by_name[name] = (upsert_outlet(connection, outlet), None)
+            self.by_host.setdefault(record.host, name)
+            summary.outlets_created.append(name)
+        outlet_id, zone = self.by_name[name]
+        return outlet_id, self.zone or zone
+
+
+def article_row(record: Record, outlet_id: int, zone: ZoneInfo | None) -> dict[str, Any]:
+    """A row for ``store_articles``, dates resolved in ``zone`` (None: unknown)."""
+    published_at, published_date, modified_at = resolve_dates(
+        record.published, record.modified, zone, record.published_date
+    )
+    return {
+        "outlet_id": outlet_id,
+        "url": record.url,
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "body": record.body,
+        "authors": record.authors,
+        "section": record.section,
+        "tags": record.tags,
+        "language": record.language,
+        "published_at": published_at,
+        "published_date": published_date,
+        "modified_at": modified_at,
+        "content_hash": content_hash(record.title, record.body),
+        "word_count": len(record.body.split()),
+        "image_url": record.image_url,
+        "dateline": record.dateline,
+    }
+
+
+# Loading -----------------------------------------------------------------------
+
+
+@dataclass
+class _Loader:
+    engine: Engine
+    summary: ImportSummary
+    outlet: str | None
+    zone: ZoneInfo | None
+    progress: Callable[[ImportSummary], None] | None
+    outlets: Outlets | None = None
+
+    def store(self, batch: list[Record]) -> None:
+        """One transaction per batch."""
+        with self.engine.begin() as connection:
+            if self.outlets is None:
+                self.outlets = Outlets(connection, self.outlet, self.zone)
+            rows = []
+            for record in batch:
+                outlet_id, zone = self.outlets.resolve(connection, record, self.summary)
+                rows.append(article_row(record, outlet_id, zone))
+            result = store_articles(connection, rows)
+        self.summary.new += len(result.new)
+        self.summary.updated += len(result.updated)
+        self.summary.unchanged += len(result.unchanged)
+        if self.progress:
+            self.progress(self.summary)
+
+
+def _load(loader: _Loader, records: Iterable[Record], batch_size: int) -> ImportSummary:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            loader.store(batch)
+            batch = []
+    if batch:
+        loader.store(batch)
+    # The skipped records are in summary.errors, for the caller to report once.
+    return loader.summary
 
 
 def import_file(
     engine: Engine,
-    stream: TextIO,
+    stream: Iterable[str],
     fmt: ImportFormat = "jsonl",
     *,
+    source: str | None = None,
+    outlet: str | None = None,
+    zone: ZoneInfo | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Load ``stream`` into the archive, one transaction per batch."""
+    """Load one input (a file or any iterable of lines) into the archive.
+
+    ``outlet`` puts every record under that outlet; ``zone`` is the zone of naive
+    times whatever the outlet's.
+    """
     summary = ImportSummary()
-    batch: list[dict[str, Any]] = []
+    loader = _Loader(engine, summary, outlet, zone, progress)
+    return _load(loader, read_records(stream, fmt, summary, source), batch_size)
 
-    def flush() -> None:
-        if not batch:
-            return
-        with engine.begin() as connection:
-            ids = _outlet_ids(connection, {row["outlet"] for row in batch}, summary)
-            rows = [{**row, "outlet_id": ids[row["outlet"]]} for row in batch]
-            result = store_articles(connection, rows)
-        summary.new += len(result.new)
-        summary.updated += len(result.updated)
-        summary.unchanged += len(result.unchanged)
-        batch.clear()
-        if progress:
-            progress(summary)
 
-    for row in read_records(stream, fmt, summary):
-        batch.append(row)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    # The skipped lines are in summary.errors, for the caller to report once.
-    return summary
+def import_paths(
+    engine: Engine,
+    paths: Sequence[Path],
+    fmt: ImportFormat = "jsonl",
+    *,
+    outlet: str | None = None,
+    zone: ZoneInfo | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Load files and directories of files (news-please's one file per article), batched
+    across files."""
+    summary = ImportSummary()
+    loader = _Loader(engine, summary, outlet, zone, progress)
+    return _load(loader, _file_records(paths, fmt, summary), batch_size)

@@ -1,7 +1,10 @@
-"""``akhbar import``: JSON Lines and news-please, bad lines by number, new outlets, idempotent."""
+"""``akhbar import``: JSON Lines, bad lines by number, new outlets, idempotent.
+
+Real news-please and trafilatura output: test_import_formats.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -48,8 +51,8 @@ def test_good_and_bad_lines(search_engine: Engine) -> None:
     )
     summary = import_file(search_engine, io.StringIO(data))
     assert summary.new == 2 and summary.lines == 7
-    assert [n for n, _ in summary.errors] == [2, 3, 5, 6, 7]
-    assert "missing title" in dict(summary.errors)[3]
+    assert [place.line for place, _ in summary.errors] == [2, 3, 5, 6, 7]
+    assert "missing title" in summary.errors[1][1]
     assert set(summary.outlets_created) <= {"import-test", "import-new"}
     with search_engine.connect() as connection:
         row = connection.execute(
@@ -137,3 +140,35 @@ def test_cli_search_json_lines(search_engine: Engine, search_url: str) -> None:
     assert text_out.exit_code == 0 and "hawarnews" in text_out.output
     bad = CliRunner().invoke(cli, ["search", "x", "--since", "never"], env=env)
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_days_and_naive_times(search_engine: Engine) -> None:
+    # hawarnews in this archive is described (language ar, zone UTC); import-day is not.
+    day_only = {**GOOD, "url": "https://import.test/day", "published": None}
+    records = [
+        {**day_only, "published_date": "2019-08-10"},  # an exported page with no time
+        {**GOOD, "url": "https://import.test/naive", "published": "2020-03-01T10:00:00"},
+        {
+            **GOOD,
+            "url": "https://www.hawarnews.com/naive",
+            "outlet": None,
+            "published": "2020-03-01 10:00:00",
+        },
+    ]
+    summary = import_file(search_engine, io.StringIO(_lines(*records)))
+    assert summary.new == 3 and not summary.errors
+    with search_engine.connect() as connection:
+        rows = {
+            url: (name, at, day)
+            for url, name, at, day in connection.execute(
+                text(
+                    "SELECT url, o.name, published_at, published_date FROM articles a"
+                    " JOIN outlets o ON o.id = a.outlet_id WHERE url = ANY(:u)"
+                ),
+                {"u": [r["url"] for r in records]},
+            )
+        }
+    assert rows["https://import.test/day"][1:] == (None, dt.date(2019, 8, 10))
+    assert rows["https://import.test/naive"][1:] == (None, dt.date(2020, 3, 1))  # zone unknown
+    hawar = rows["https://www.hawarnews.com/naive"]
+    assert hawar == ("hawarnews", dt.datetime(2020, 3, 1, 10, tzinfo=dt.UTC), dt.date(2020, 3, 1))
