@@ -197,12 +197,15 @@ class _Page:
 
     order: dict[Any, int]
     lang: str | None
+    scripts: list[str]
+    """Inline scripts other than JSON-LD: the page's own data (Next.js, Nuxt, analytics)."""
 
 
 def _walk(tree: Any) -> _Page:
     metas: list[tuple[int, str]] = []
     modified: list[str] = []
     ld_texts: list[str] = []
+    scripts: list[str] = []
     itemprops: list[tuple[str, Any]] = []
     lines: list[tuple[int, Any, bool]] = []
     seen: set[Any] = set()
@@ -219,8 +222,10 @@ def _walk(tree: Any) -> _Page:
                 lang = el.get("content")
             continue
         if tag == "script":
-            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
-                ld_texts.append(el.text)
+            if (el.get("type") or "").strip().lower() == "application/ld+json":
+                ld_texts.append(el.text or "")
+            elif el.text:
+                scripts.append(el.text)
             continue
         if tag == "html":
             lang = el.get("lang") or el.get("xml:lang") or lang
@@ -240,7 +245,7 @@ def _walk(tree: Any) -> _Page:
                 lines.append((i, owner, False))
                 seen.add(owner)
     metas.sort()
-    return _Page(metas, modified, ld_texts, itemprops, lines, order, _language(lang))
+    return _Page(metas, modified, ld_texts, itemprops, lines, order, _language(lang), scripts)
 
 
 def _read_meta(
@@ -621,6 +626,49 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
     return ev, page
 
 
+#: A publication date in a script's data: ``"datePublished":"..."``, ``\\"publishedAt\\":``.
+_SCRIPT_DATE = re.compile(
+    r'\\?"(?P<key>datePublished|date_?published|published_?at|publishedAt|publish_?date|'
+    r'publishedDate|pubDate|first_?published_?at|firstPublishedAt|originalPublishDate)\\?"'
+    r'\s*:\s*\\?"(?P<value>[^"\\]{6,40})'
+)
+#: Characters between a date and the page's slug in a script for the date to be the page's.
+SCRIPT_TIE = 1500
+#: Shortest slug worth looking for in a script (``/a/1`` is everywhere).
+MIN_SLUG = 8
+
+
+def _script_dates(scripts: list[str], url: str, lang: str | None) -> list[_When]:
+    """Publication dates in the page's script data (Next.js, Nuxt, analytics objects).
+
+    A blob may date other items too (related stories, the author): dates next
+    to the page's own slug come first, closest first; otherwise the first one.
+    ``createdAt`` is not read: it dates any object (a user, a school, a site).
+    """
+    slug = _slug(url)
+    tied: list[tuple[int, _When]] = []
+    untied: list[_When] = []
+    for text in scripts:
+        slug_at = [m.start() for m in re.finditer(re.escape(slug), text)] if slug else []
+        for m in _SCRIPT_DATE.finditer(text):
+            when = _machine(m["value"], lang)
+            if when is None:
+                continue
+            gap = min((abs(m.start() - at) for at in slug_at), default=SCRIPT_TIE + 1)
+            if gap <= SCRIPT_TIE:
+                tied.append((gap, when))
+            else:
+                untied.append(when)
+    tied.sort(key=lambda pair: pair[0])
+    return [w for _, w in tied] + untied[:1]
+
+
+def _slug(url: str) -> str | None:
+    """The last segment of the URL's path, when long enough to name the page alone."""
+    segment = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment if len(segment) >= MIN_SLUG else None
+
+
 def _page_zone(tree_values: list[Any]) -> tzinfo | None:
     for value in tree_values:
         zone = _offset(value)
@@ -663,11 +711,10 @@ def find_dates(
 
     # A byline outranks a machine date that is only the last save's stamp.
     first = [ev.byline] if ev.byline and _stamped_on_save(ev) else []
-    candidates = [
-        w
-        for w in (*first, *ev.machine, *ev.printed_near, *_url_when(ev.url_day), *ev.printed_far)
-        if _valid(w.day, now)
-    ]
+    stated = [*first, *ev.machine, *ev.printed_near, *_url_when(ev.url_day)]
+    # The page's script data is read only when its markup states nothing (it is slow to scan).
+    scripted = [] if stated else _script_dates(page.scripts, url, page.lang)
+    candidates = [w for w in (*stated, *scripted, *ev.printed_far) if _valid(w.day, now)]
     if not candidates:
         # A page that states only when it was last updated is dated by that update (the
         # day of the version it shows); no publication instant is made of it.

@@ -297,3 +297,22 @@ def test_date_the_text_mentions_does_not_outrank_the_stamp() -> None:
 def test_a_version_number_in_the_headline_is_no_date() -> None:
     body = "<h1>2024.4.4 -> 2024.5.0 issue: stuck</h1><p>Text.</p>"
     assert dates_of(body).published_date is None
+
+
+def test_script_data_dates_a_page_whose_markup_states_nothing() -> None:
+    head = """<script>window.__DATA__ = {"related": [{"slug": "other-story",
+      "publishedAt": "2024-01-02T10:00:00Z"}], "post": {"slug": "some-story-here",
+      "publishedAt": "2025-12-17T09:00:00Z", "author": {"createdAt": "2019-01-01"}}}</script>"""
+    found = dates_of("<h1>Title</h1><p>Text.</p>", head, url="https://ex.org/blog/some-story-here")
+    assert found.published_date == date(2025, 12, 17)
+    assert found.published_at == utc(2025, 12, 17, 9)
+
+
+def test_script_data_escaped_in_a_next_js_stream() -> None:
+    head = r"""<script>self.__next_f.push([1,"{\"datePublished\":\"2024-05-03\"}"])</script>"""
+    assert dates_of("<h1>Title</h1>", head).published_date == date(2024, 5, 3)
+
+
+def test_script_created_at_is_no_publication_date() -> None:
+    head = """<script>var site = {"createdAt": "2021-02-08T10:24:39Z"};</script>"""
+    assert dates_of("<h1>Title</h1>", head) == PageDates()
