@@ -56,6 +56,7 @@ def test_api_search_returns_results_and_counts(client: TestClient) -> None:
     data = response.json()
     assert data["total"] >= 5 and len(data["results"]) == 5
     assert set(data["results"][0]) == {
+        "id",
         "url",
         "outlet",
         "title",
@@ -128,7 +129,7 @@ def test_page_is_rtl_with_highlights_filters_and_pagination(client: TestClient) 
     assert 'rel="next"' in page.text and "offset=2" in page.text
     assert "hawarnews" in page.text and 'class="count"' in page.text
     assert client.get("/").status_code == 200
-    assert client.get("/static/search.css").status_code == 200
+    assert client.get("/static/site.css").status_code == 200
 
 
 def test_api_outlet_counts_honour_the_outlet_filter(client: TestClient) -> None:
@@ -211,7 +212,7 @@ def test_each_result_has_its_own_direction(client: TestClient) -> None:
     assert '<li class="hit" dir="rtl">' in page.text  # the Arabic one
 
 
-def test_no_results_is_a_paragraph_outside_the_list(client: TestClient) -> None:
+def test_no_results_is_a_message_not_an_empty_list(client: TestClient) -> None:
     page = client.get("/", params={"q": "زنجبيلستانية"})
-    assert '<p class="empty">' in page.text
-    assert "<ol" not in page.text and "<li" not in page.text.split("</aside>")[-1]
+    assert '<div class="empty">' in page.text and "لا نتائج" in page.text
+    assert '<ol class="results"' not in page.text

@@ -1,11 +1,7 @@
-"""The search web app: a JSON API (``/api/search``, OpenAPI at ``/docs``) and a search page.
+"""The search API (``/api/search``) and the search page (``/``).
 
-Everything that came from a crawled page is untrusted: the page is rendered by
-Jinja2 with autoescaping on, and the only markup in a snippet is the ``<mark>``
-that :mod:`db.search` puts around already-escaped words. A bad parameter is a 422
-for both: JSON for the API, the form again with one short message for the page.
-The docs pages load Swagger UI and ReDoc from the app itself (``fastapi-offline``
-ships them), so ``/docs`` works without internet.
+A bad parameter is a 422 for both: JSON for the API, the form again with one
+short message for the page (:func:`form_error_page`).
 """
 
 from __future__ import annotations
@@ -14,23 +10,17 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from fastapi_offline import FastAPIOffline
-from markupsafe import Markup
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from db.engine import make_engine
+from akhbar.web.site import Site
 from db.search import (
     MAX_LIMIT,
     MAX_OFFSET,
@@ -42,8 +32,6 @@ from db.search import (
 
 logger = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).parent / "web"
-ARABIC_SCRIPT = range(0x0600, 0x0700)
 MAX_INPUT_CHARS = MAX_QUERY_CHARS * 10  # longer is a 422; up to MAX_QUERY_CHARS are searched
 ECHO_CHARS = 100  # how much of a rejected value the page shows back
 FORM_FIELDS = ("q", "outlet", "lang", "since", "until", "sort")
@@ -55,11 +43,13 @@ FIELD_LABELS = {
     "until": "إلى",
     "sort": "الترتيب",
 }
+LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "fr": "Français"}
 
 
 class Hit(BaseModel):
-    """One article found."""
+    """One article found; ``id`` is its key in ``/api/articles/{id}``."""
 
+    id: int
     url: str
     outlet: str
     title: str
@@ -104,11 +94,11 @@ Exhaustive = Annotated[
     Query(description="Rank every match, not only the most recent ones (slow on common words)."),
 ]
 
-
-def is_rtl(value: str) -> bool:
-    """Whether a text is mostly Arabic script (for dir=rtl)."""
-    letters = [ch for ch in value if ch.isalpha()]
-    return bool(letters) and sum(ord(ch) in ARABIC_SCRIPT for ch in letters) * 2 >= len(letters)
+_CHOICES_SQL = text(
+    "SELECT (SELECT coalesce(array_agg(name ORDER BY name), '{}') FROM outlets),"
+    " (SELECT coalesce(array_agg(DISTINCT language), '{}') FROM articles"
+    "  WHERE language IS NOT NULL)"
+)
 
 
 def unknown_filter_error(exc: UnknownFilter) -> dict[str, Any]:
@@ -141,22 +131,15 @@ def form_message(errors: Sequence[Any]) -> str:
     return f"قيمة غير صالحة في «{label}»."
 
 
-def create_app(database_url: str | None = None, engine: Engine | None = None) -> FastAPI:
-    """The app on ``engine`` (or a new engine on ``database_url``)."""
-    if engine is None:
-        if database_url is None:
-            raise ValueError("create_app needs a database_url or an engine")
-        engine = make_engine(database_url)
-    app = FastAPIOffline(
-        title="Akhbar", summary="Search an Arabic-first news archive.", version="1"
-    )
-    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
-    templates.env.autoescape = True  # also for templates not ending in .html
-    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+class SearchPages:
+    """The search routes of one app, and the form they share."""
 
-    def run(q: str, **kwargs: Any) -> SearchResult:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def run(self, q: str, **kwargs: Any) -> SearchResult:
         try:
-            with engine.begin() as connection:
+            with self.site.engine.begin() as connection:
                 return search(connection, q, **kwargs)
         except UnknownFilter as exc:
             # The same 422 as any bad parameter, so the API and the page answer it alike.
@@ -168,6 +151,40 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
             return SearchResult(
                 q, None, 0, [], {}, kwargs.get("limit", 10), kwargs.get("offset", 0)
             )
+
+    def choices(self) -> tuple[list[str], list[str]]:
+        """The outlets and languages the archive has, for the form's lists."""
+        with self.site.engine.connect() as connection:
+            outlets, languages = connection.execute(_CHOICES_SQL).one()
+        return list(outlets), sorted(languages)
+
+    def render(
+        self, request: Request, form: dict[str, str], status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        outlets, languages = self.choices()
+        return self.site.render(
+            request,
+            "search.html",
+            {
+                **form,
+                "result": None,
+                "error": None,
+                "outlets": outlets,
+                "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+                **context,
+            },
+            status_code=status_code,
+        )
+
+    def form_error_page(self, request: Request, exc: RequestValidationError) -> HTMLResponse:
+        """The form again, refilled with short prefixes of what was sent (escaped by Jinja)."""
+        form = {name: request.query_params.get(name, "")[:ECHO_CHARS] for name in FORM_FIELDS}
+        return self.render(request, form, error=form_message(exc.errors()), status_code=422)
+
+
+def add_search_routes(app: FastAPI, site: Site) -> SearchPages:
+    """Add ``/api/search`` and ``/`` to ``app``; return the pages (for the 422 handler)."""
+    pages = SearchPages(site)
 
     @app.get("/api/search", response_model=SearchResponse, tags=["search"])
     def api_search(
@@ -185,7 +202,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
 
         Ranked by relevance among the most recent matches unless ``exhaustive``.
         """
-        result = run(
+        result = pages.run(
             q,
             outlet=outlet,
             lang=lang,
@@ -204,25 +221,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
             limit=result.limit,
             offset=result.offset,
             outlet_counts=result.outlet_counts,
-            results=[Hit(**hit.as_json()) for hit in result.hits],
-        )
-
-    def render(
-        request: Request, form: dict[str, str], status_code: int = 200, **context: Any
-    ) -> HTMLResponse:
-        return templates.TemplateResponse(
-            request,
-            "search.html",
-            {
-                **form,
-                "result": None,
-                "error": None,
-                "is_rtl": is_rtl,
-                # db.search escapes every piece and adds only <mark>: safe to insert.
-                "marked": lambda html_: Markup(html_),
-                **context,
-            },
-            status_code=status_code,
+            results=[Hit(id=hit.id, **hit.as_json()) for hit in result.hits],
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -239,7 +238,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
         exhaustive: Exhaustive = False,
     ) -> HTMLResponse:
         result = (
-            run(
+            pages.run(
                 q,
                 outlet=outlet,
                 lang=lang,
@@ -267,7 +266,7 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
             merged = {**params, **changes}
             return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
-        return render(
+        return pages.render(
             request,
             form,
             result=result,
@@ -278,17 +277,4 @@ def create_app(database_url: str | None = None, engine: Engine | None = None) ->
             link=link,
         )
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        if request.scope.get("endpoint") is not page:
-            return await request_validation_exception_handler(request, exc)
-        # The form again, refilled with short prefixes of what was sent (escaped by Jinja).
-        form = {name: request.query_params.get(name, "")[:ECHO_CHARS] for name in FORM_FIELDS}
-        return render(request, form, error=form_message(exc.errors()), status_code=422)
-
-    @app.exception_handler(DBAPIError)
-    def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        logger.exception("database error on %s", request.url.path)
-        return JSONResponse({"detail": "the archive is unavailable"}, status_code=503)
-
-    return app
+    return pages
