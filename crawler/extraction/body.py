@@ -26,7 +26,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from crawler.text import clean_paragraphs, clean_text
+from crawler.text import clean_paragraphs, clean_text, is_read_also
 
 #: Below this share of the page's visible text, the fast extraction looks cut short.
 SHORT_SHARE = 0.2
@@ -40,11 +40,8 @@ DATE_LINE_WORDS = 12
 #: ...and at most this many that are not numbers when it prints no clock time.
 DATE_LINE_LABEL_WORDS = 3
 
-#: Text of the page that a reader could see (scripts, styles and templates left out).
-_VISIBLE_TEXT = (
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
-)
+#: Elements whose text a reader does not see.
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 _WORD = re.compile(r"\w+")
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -67,10 +64,11 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
         narrower = _trafilatura(tree, url, fast=False)
         if narrower and len(narrower) < len(text):
             text = narrower
+    lines = _without_links_after_read_also(text.split("\n"), tree)
     left_out = _headlines(tree) | _comment_texts(tree)
     return [
         p
-        for p in clean_paragraphs(text.split("\n"))
+        for p in clean_paragraphs(lines)
         if p not in left_out and _WORD.search(p) and not is_date_line(p)
     ]
 
@@ -113,9 +111,54 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     return (document.text or "") if document is not None else ""
 
 
+def _without_links_after_read_also(
+    lines: list[str], tree: lxml.html.HtmlElement
+) -> list[str]:
+    """The lines without the links listed under a "read also" line.
+
+    ``وقد يهمك أيضًا:`` is often followed by more headlines, each a paragraph that is
+    one link and says nothing to mark it; the markup tells them from prose.
+    """
+    kept: list[str] = []
+    links: set[str] | None = None
+    listing = False
+    for line in lines:
+        text = clean_text(line)
+        if is_read_also(text):
+            listing = True
+        elif listing and text:
+            if links is None:
+                links = _whole_links(tree)
+            if text in links:
+                continue
+            listing = False
+        kept.append(line)
+    return kept
+
+
+def _whole_links(tree: lxml.html.HtmlElement) -> set[str]:
+    """Texts of the links that are all the text of the element around them."""
+    found = set()
+    for link in tree.iter("a"):
+        parent = link.getparent()
+        text = clean_text(link.text_content())
+        if text and parent is not None and clean_text(parent.text_content()) == text:
+            found.add(text)
+    return found
+
+
 def _visible_length(tree: lxml.html.HtmlElement) -> int:
-    """Characters of the page's visible text, whitespace runs counted as one."""
-    return sum(len(" ".join(t.split())) for t in tree.xpath(_VISIBLE_TEXT))
+    """Characters of the page's visible text (without its leading and trailing spaces)."""
+    # One walk over the elements: a third of the cost of an XPath excluding scripts.
+    length = 0
+    for el in tree.iter():
+        if el.tag in _INVISIBLE or not isinstance(el.tag, str):
+            pass  # scripts, styles, comments: their text is not shown, their tail is
+        elif el.text:
+            length += len(el.text.strip())
+        if el.tail:
+            length += len(el.tail.strip())
+    return length
 
 
 def _headlines(tree: lxml.html.HtmlElement) -> set[str]:
