@@ -37,7 +37,14 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from crawler.dates import parse_rfc822_datetime
-from crawler.extraction.datetext import TextDate, as_tzinfo, find_text_date, fold
+from crawler.extraction.datetext import (
+    TextDate,
+    as_tzinfo,
+    find_text_date,
+    fold,
+    month_number,
+    numeric_dates,
+)
 from crawler.metadata import ARTICLE_TYPES, _flatten, _loads_lenient, types_of
 from crawler.urls import date_in_url
 
@@ -161,6 +168,10 @@ _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _SLUG_DATE = re.compile(
     r"(?<![\d])((?:19|20)\d\d)[-_](0[1-9]|1[0-2])[-_](0[1-9]|[12]\d|3[01])(?!\d)"
 )
+#: Country domains of English-speaking countries that write the day first.
+_DAY_FIRST_DOMAINS = (".uk", ".au", ".nz", ".ie", ".in", ".za")
+#: A day in folders with the month's name: ``/blog/2023/october/03/slug``.
+_NAMED_MONTH_PATH = re.compile(r"/((?:19|20)\d\d)/([^\W\d_]{3,12})/(0?[1-9]|[12]\d|3[01])(?:/|$)")
 _WORDS = re.compile(r"\s+")
 _KEY_PUNCTUATION = re.compile(r"[^a-z]")
 _WORD = re.compile(r"\w+")
@@ -200,6 +211,10 @@ class _Page:
     scripts: list[str]
     """Inline scripts other than JSON-LD: the page's own data (Next.js, Nuxt, analytics)."""
 
+    og_locale: str | None
+    numeric: set[tuple[int, int, int]]
+    """The page's numeric dates as ``(first, second, year)``: the order it writes them in."""
+
 
 def _walk(tree: Any) -> _Page:
     metas: list[tuple[int, str]] = []
@@ -210,7 +225,8 @@ def _walk(tree: Any) -> _Page:
     lines: list[tuple[int, Any, bool]] = []
     seen: set[Any] = set()
     order: dict[Any, int] = {}
-    lang = None
+    numeric: set[tuple[int, int, int]] = set()
+    lang = og_locale = None
     for i, el in enumerate(tree.iter()):
         tag = el.tag
         if not isinstance(tag, str):
@@ -220,6 +236,8 @@ def _walk(tree: Any) -> _Page:
             _read_meta(el, metas, modified, itemprops)
             if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
                 lang = el.get("content")
+            if el.get("property") == "og:locale":
+                og_locale = el.get("content")
             continue
         if tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json":
@@ -241,11 +259,50 @@ def _walk(tree: Any) -> _Page:
             seen.add(el)
         # Text nodes that hold a year: date lines whatever their markup.
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            if owner not in seen and text and len(text) <= MAX_LINE and _YEARISH.search(text):
-                lines.append((i, owner, False))
-                seen.add(owner)
+            if text and len(text) <= MAX_LINE and _YEARISH.search(text):
+                numeric.update(numeric_dates(text))
+                if owner not in seen:
+                    lines.append((i, owner, False))
+                    seen.add(owner)
     metas.sort()
-    return _Page(metas, modified, ld_texts, itemprops, lines, order, _language(lang), scripts)
+    return _Page(
+        metas, modified, ld_texts, itemprops, lines, order, _language(lang), scripts,
+        _language(og_locale), numeric,
+    )  # fmt: skip
+
+
+def _order(first: int, second: int, year: int, url_day: date | None) -> str | None:
+    """The locale a numeric date shows the page writes in, when it reads one way only."""
+    if (first > 12) != (second > 12):
+        return "en-gb" if first > 12 else "en-us"
+    if url_day is None or url_day.year != year or first == second:
+        return None
+    if (first, second) == (url_day.day, url_day.month):
+        return "en-gb"
+    if (first, second) == (url_day.month, url_day.day):
+        return "en-us"
+    return None
+
+
+def _reading_locale(page: _Page, url: str, url_day: date | None) -> str | None:
+    """The locale an English page's ambiguous numeric dates (``03/10/2023``) are read in.
+
+    A bare ``en`` says nothing of the order: the page's own dates that read one
+    way only (``25/09/2025``, or the day its URL names) say it best, then its
+    ``og:locale`` (``en_GB``), then a country domain where the day comes first
+    (``.co.uk``, ``.com.au``).
+    """
+    lang = page.lang
+    if lang not in (None, "en"):
+        return lang
+    orders = {_order(first, second, year, url_day) for first, second, year in page.numeric}
+    orders.discard(None)
+    if len(orders) == 1:
+        return orders.pop()
+    if page.og_locale and page.og_locale.startswith("en-"):
+        return page.og_locale
+    host = urlsplit(url).hostname or ""
+    return "en-gb" if host.endswith(_DAY_FIRST_DOMAINS) else lang
 
 
 def _read_meta(
@@ -602,7 +659,8 @@ def _classes(el: Any) -> str:
 
 def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Page]:
     page = _walk(tree)
-    lang = page.lang
+    url_day = _url_day(url)
+    page.lang = lang = _reading_locale(page, url, url_day)
     ld_article, ld_page, ld_modified = _ld_dates(page.ld_texts)
     machine = [_machine(v, lang) for v in ld_article]
     machine += [_machine(v, lang) for _, v in page.metas]
@@ -617,7 +675,7 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
     ev = _Evidence(
         machine=[m for m in machine if m],
         printed_near=[],
-        url_day=_url_day(url),
+        url_day=url_day,
         printed_far=[],
         modified=[m for m in modified if m],
     )
@@ -771,14 +829,21 @@ def _local_day(day: date, ev: _Evidence) -> date:
 def _url_day(url: str) -> date | None:
     """The day the URL's path states, in a folder (``/2020/02/18/``) or in its slug."""
     day = date_in_url(url)
-    if day is None:
-        match = _SLUG_DATE.search(urlsplit(url).path)
-        if match:
-            try:
-                day = date(*map(int, match.groups()))
-            except ValueError:
-                return None
-    return day
+    if day is not None:
+        return day
+    path = urlsplit(url).path
+    match = _SLUG_DATE.search(path)
+    ymd = tuple(map(int, match.groups())) if match else None
+    named = _NAMED_MONTH_PATH.search(path)
+    month = month_number(named[2]) if named else None
+    if ymd is None and named and month:
+        ymd = (int(named[1]), month, int(named[3]))
+    if ymd is None:
+        return None
+    try:
+        return date(*ymd)
+    except ValueError:
+        return None
 
 
 def _url_when(day: date | None) -> tuple[_When, ...]:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from crawler.dates import parse_arabic_date, to_utc
 
-__all__ = ["TextDate", "find_text_date", "parse_date_text"]
+__all__ = ["TextDate", "find_text_date", "month_number", "numeric_dates", "parse_date_text"]
 
 # --------------------------------------------------------------------------- month names
 #
@@ -72,6 +72,12 @@ _MONTHS = {
     for name in line.split()[1:]
 }
 _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+
+
+def month_number(name: str) -> int | None:
+    """The month a name (``October``, ``oct``, ``octobre``, ``października``) stands for."""
+    return _MONTHS.get(fold(name))
+
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 #: "5 March 2019", "5. März 2019", "5 de marzo de 2019", "1er mars 2019", "5th of March, 2019".
@@ -174,6 +180,20 @@ def _numeric_order(a: int, b: int, sep: str, lang: str | None) -> tuple[int, int
     if lang:
         return a, b
     return None  # no language: no guess
+
+
+_NUMERIC_RE = re.compile(_NUMERIC)
+
+
+def numeric_dates(text: str) -> list[tuple[int, int, int]]:
+    """``(first, second, year)`` of *text*'s numeric dates written with ``/`` or ``-``
+    (``25/09/2025``): what tells the order a page writes them in. Dotted dates are
+    day-first everywhere and say nothing of it."""
+    return [
+        (int(m["a"]), int(m["b"]), int(m["year5"]))
+        for m in _NUMERIC_RE.finditer(text)
+        if m["sep5"] != "."
+    ]
 
 
 def _day_of(m: re.Match[str], lang: str | None) -> date | None:

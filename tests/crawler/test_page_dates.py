@@ -316,3 +316,34 @@ def test_script_data_escaped_in_a_next_js_stream() -> None:
 def test_script_created_at_is_no_publication_date() -> None:
     head = """<script>var site = {"createdAt": "2021-02-08T10:24:39Z"};</script>"""
     assert dates_of("<h1>Title</h1>", head) == PageDates()
+
+
+def test_url_with_the_month_named() -> None:
+    url = "https://example.org/blog/2023/october/03/how-many-wine-types"
+    assert dates_of("<h1>Title</h1><p>Text.</p>", url=url).published_date == date(2023, 10, 3)
+
+
+def test_url_month_name_that_is_no_month_gives_nothing() -> None:
+    url = "https://example.org/archive/2023/guides/03/how-many-wine-types"
+    assert dates_of("<h1>Title</h1><p>Text.</p>", url=url).published_date is None
+
+
+@pytest.mark.parametrize(
+    ("head", "body_extra", "url", "day"),
+    [
+        ('<meta property="og:locale" content="en_GB">', "", URL, date(2023, 10, 3)),
+        ("", "", "https://example.co.uk/news/some-story", date(2023, 10, 3)),
+        ("", "<p class='date'>Updated 25/12/2023</p>", URL, date(2023, 10, 3)),
+        ("", "<p class='date'>Updated 12/25/2023</p>", URL, date(2023, 3, 10)),
+        ("", "", "https://example.org/2023/10/03/some-story", date(2023, 10, 3)),
+        ("", "", URL, date(2023, 3, 10)),
+    ],
+)
+def test_ambiguous_numeric_date_on_a_plain_english_page(
+    head: str, body_extra: str, url: str, day: date
+) -> None:
+    body = f"<h1>Title</h1><p class='date'>03/10/2023</p>{body_extra}<p>Text.</p>"
+    tree = lxml.html.document_fromstring(
+        f"<html lang='en'><head>{head}</head><body>{body}</body></html>"
+    )
+    assert find_dates(tree, url).published_date == day
