@@ -111,9 +111,7 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     return (document.text or "") if document is not None else ""
 
 
-def _without_links_after_read_also(
-    lines: list[str], tree: lxml.html.HtmlElement
-) -> list[str]:
+def _without_links_after_read_also(lines: list[str], tree: lxml.html.HtmlElement) -> list[str]:
     """The lines without the links listed under a "read also" line.
 
     ``وقد يهمك أيضًا:`` is often followed by more headlines, each a paragraph that is

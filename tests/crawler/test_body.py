@@ -1,0 +1,107 @@
+"""The generic extraction's article body (crawler.extraction.body.main_text).
+
+Each saved page in ``tests/fixtures/extraction/body/`` is a small hand-written
+article around one behaviour; the paragraphs expected are read from the page's
+own markup, so a test says which elements are the article.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from crawler.extraction.body import is_date_line, main_text
+from crawler.text import clean_text
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "body"
+URL = "https://example.com/news/2024/05/12/story"
+
+
+def page(name: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring((PAGES / name).read_bytes().decode("utf-8"))
+
+
+def texts(tree: lxml.html.HtmlElement, xpath: str) -> list[str]:
+    return [clean_text(el.text_content()) for el in tree.xpath(xpath)]
+
+
+@pytest.mark.parametrize("name", ["chinese.html", "greek.html"])
+def test_paragraphs_of_languages_without_latin_script_are_kept(name: str) -> None:
+    tree = page(name)
+    assert main_text(tree, URL) == texts(tree, "//h1/following-sibling::p")
+
+
+def test_headline_is_left_out() -> None:
+    tree = page("chinese.html")
+    assert texts(tree, "//h1")[0] not in main_text(tree, URL)
+
+
+def test_related_articles_list_is_left_out() -> None:
+    tree = page("related.html")
+    assert main_text(tree, URL) == texts(tree, "//article/p")
+
+
+def test_read_also_lines_and_the_links_listed_under_them_are_left_out() -> None:
+    tree = page("read_also.html")
+    assert main_text(tree, URL) == texts(tree, "//div[@class='article-body']/p[not(a)]")
+
+
+def test_figure_caption_is_left_out() -> None:
+    tree = page("caption.html")
+    assert main_text(tree, URL) == texts(tree, "//article/p")
+
+
+def test_table_in_the_article_is_kept_one_row_a_line() -> None:
+    body = main_text(page("table.html"), URL)
+    assert "| Northfield | 412 | 215 |" in body
+    assert body[-1].startswith("Farmers in the valleys")
+
+
+def test_comment_section_is_left_out() -> None:
+    tree = page("comments.html")
+    assert main_text(tree, URL) == texts(tree, "//article/p")
+
+
+def test_time_stamps_of_a_live_blog_are_left_out() -> None:
+    tree = page("live.html")
+    assert main_text(tree, URL) == texts(tree, "//p[not(@class)]")
+
+
+def test_callers_tree_is_not_changed() -> None:
+    tree = page("comments.html")
+    before = lxml.html.tostring(tree)
+    main_text(tree, URL)
+    assert lxml.html.tostring(tree) == before
+
+
+def test_page_without_text_gives_no_paragraphs() -> None:
+    assert main_text(lxml.html.document_fromstring("<html><body></body></html>"), URL) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "17 كانون الأول 2019 - 14:20",
+        "GMT 20:55 2019 الثلاثاء ,17 كانون الأول / ديسمبر",
+        "November 19, 2019",
+        "Updated 10:30 GMT 19.11.2019",
+        "2024年5月12日 10:30",
+    ],
+)
+def test_date_and_time_lines(line: str) -> None:
+    assert is_date_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The meeting ended at 10:30 with no agreement on the budget for 2020.",
+        "| 2019 | 45 | 30 |",
+        "وقال إن 12 شخصا أصيبوا في الحادث الذي وقع عام 2019 قرب الحدود مع تركيا والعراق",
+        "Chapter 3",
+    ],
+)
+def test_prose_and_table_rows_are_not_date_lines(line: str) -> None:
+    assert not is_date_line(line)
