@@ -571,10 +571,15 @@ def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
         is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
         is_above = before[0] <= pos < before[1]
         close = is_above or (is_after and pos <= h_pos + CLOSE_AFTER)
-        if _in_headline(el, headline) or _teaser(el, stop, path) or _elsewhere(el, stop, close):
+        if _in_headline(el, headline) or _teaser(el, stop, path):
+            continue
+        # Past the byline block, a layout box (a sidebar) holds the page's date only when
+        # the line says it is the publication ("Published July 8, 2025").
+        in_box = _elsewhere(el, stop, close)
+        if in_box and not (is_after and not _elsewhere(el, stop, close=True)):
             continue
         line = _read_line(el, page.lang, marked, close)
-        if line is None:
+        if line is None or (in_box and not (line.labelled and not line.updated)):
             continue
         if scope is not None and not (is_after or is_above or line.labelled or _within(el, scope)):
             continue  # the site's clock in its top bar, a box of the page around the article

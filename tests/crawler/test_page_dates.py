@@ -347,3 +347,22 @@ def test_ambiguous_numeric_date_on_a_plain_english_page(
         f"<html lang='en'><head>{head}</head><body>{body}</body></html>"
     )
     assert find_dates(tree, url).published_date == day
+
+
+def test_published_line_in_a_sidebar_past_the_byline_block() -> None:
+    body = (
+        "<h1>The top 25 companies</h1>"
+        + "<p>Intro.</p>" * 60
+        + """<div class="single-post-sidebar"><div class="single-post-meta">
+        <h4>Published</h4><div class="single-post-date">July 8, 2025</div></div></div>"""
+    )
+    assert dates_of(body).published_date == date(2025, 7, 8)
+
+
+def test_unlabelled_date_in_a_sidebar_past_the_byline_block_is_another_story() -> None:
+    body = (
+        "<h1>The top 25 companies</h1>"
+        + "<p>Intro.</p>" * 60
+        + """<div class="sidebar"><div class="post-date">July 8, 2025</div></div>"""
+    )
+    assert dates_of(body).published_date is None
