@@ -6,15 +6,19 @@ Pure: a parsed page, its URL and what is known of the outlet's zone in, a
 1. the JSON-LD object describing the article (``datePublished``, ``dateCreated``;
    never a breadcrumb's, an organisation's or a related item's);
 2. ``<meta>`` publication dates of every common vocabulary (Open Graph, Dublin
-   Core, Highwire ``citation_*``, Parse.ly, Sailthru, ...);
+   Core, Highwire ``citation_*``, Parse.ly, Sailthru, ...), then names sites coin
+   (``published-date``);
 3. microdata ``itemprop=datePublished`` outside comments and related items;
 4. ``<time pubdate>``, ``<abbr class=published>`` and the ``<time datetime>``
    of the date line next to the headline;
 5. the JSON-LD ``WebPage``'s ``datePublished``;
 6. the date line printed near the headline, in any language
-   :mod:`crawler.extraction.datetext` reads;
-7. the day in the URL (a day, never a time);
-8. a date line elsewhere in the article (bylines, ``Published on ...``).
+   :mod:`crawler.extraction.datetext` reads (a byline first when the machine
+   date is only the last save's stamp);
+7. the day in the URL (a day, never a time; ``/2023/october/03/`` too);
+8. publication keys in the page's script data (``"publishedAt":...``), when the
+   markup states nothing;
+9. a date line elsewhere in the article (bylines, ``Published on ...``).
 
 Never a guess: no copyright year, no "today", no dates of comments or related
 articles, no modification date for a publication date; impossible dates

@@ -4,7 +4,8 @@ Arabic lines go to :func:`crawler.dates.parse_arabic_date` (Levantine and
 Egyptian month names, Arabic-Indic digits, the Arabs Today layout). Other
 scripts are read here: month names of English, French, German, Spanish,
 Italian, Portuguese, Dutch, Russian, Polish, Greek and Turkish (full, genitive
-and abbreviated), Chinese/Japanese/Korean ``2019年3月5日``, ISO ``2019-03-05``
+and abbreviated; day, month or year first: ``2019 Mar 5`` as PubMed writes it),
+Chinese/Japanese/Korean ``2019年3月5日``, ISO ``2019-03-05``
 and numeric ``05.03.2019``. A numeric date whose day and month could be
 swapped (``05/03/2019``) is read only when the page's language says the order.
 
