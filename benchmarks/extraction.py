@@ -54,7 +54,8 @@ ARTICLE_SETS = ("scrapinghub", "wcxb-articles")
 TOOLS = ("trafilatura", "readability-lxml", "htmldate")
 #: Bump when the metric or what the cache stores changes: old entries are then recomputed.
 CACHE_VERSION = 2
-#: A language gets its own row when at least this many pages are in it.
+#: A language (or page type) gets its own row when it has at least this many pages; the
+#: smaller languages share one row when together they are that many.
 MIN_LANGUAGE_PAGES = 10
 #: Titles this similar (difflib ratio of the casefolded tokens) count as a near match.
 NEAR_TITLE = 0.9
@@ -558,8 +559,9 @@ def _by(
     for value, _ in counts.most_common():
         if value not in small:
             out[f"{set_name} {label}={value}"] = [r for r in rows if key(r) == value]
-    if small and label == "lang":
-        out[f"{set_name} lang=other"] = [r for r in rows if key(r) in small]
+    rest = [r for r in rows if key(r) in small]
+    if label == "lang" and len(rest) >= MIN_LANGUAGE_PAGES:
+        out[f"{set_name} lang=other"] = rest
     return out
 
 
