@@ -17,7 +17,7 @@ def test_demo_archives_both_outlets_and_shows_a_sample_search(databases) -> None
     assert result.exit_code == 0, result.output
     for outlet in ("casablancatoday", "hawarnews"):
         assert f"{outlet}: succeeded" in result.output
-    assert result.output.count("26 new") == 2
+    assert result.output.count("29 new") == 2
     (line,) = [line for line in result.output.splitlines() if line.startswith("akhbar search")]
     assert line.startswith(f"akhbar search {SAMPLE_QUERY}: ")
     assert "casablancatoday" in line and "hawarnews" in line
