@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -84,8 +84,23 @@ Lang = Annotated[
     str | None,
     Query(max_length=20, description="ISO 639-1 code of articles in the archive, else a 422."),
 ]
-Since = Annotated[dt.date | None, Query(description="Published on or after (YYYY-MM-DD).")]
-Until = Annotated[dt.date | None, Query(description="Published on or before (YYYY-MM-DD).")]
+
+
+def empty_is_none(value: Any) -> Any:
+    """An empty field is a filter not given: the page's form sends ``since=`` when blank."""
+    return None if value == "" else value
+
+
+Since = Annotated[
+    dt.date | None,
+    BeforeValidator(empty_is_none),
+    Query(description="Published on or after (YYYY-MM-DD); empty means no bound."),
+]
+Until = Annotated[
+    dt.date | None,
+    BeforeValidator(empty_is_none),
+    Query(description="Published on or before (YYYY-MM-DD); empty means no bound."),
+]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Sort = Annotated[Literal["relevance", "date"], Query()]
@@ -237,6 +252,7 @@ def add_search_routes(app: FastAPI, site: Site) -> SearchPages:
         sort: Sort = "relevance",
         exhaustive: Exhaustive = False,
     ) -> HTMLResponse:
+        outlet, lang = outlet or None, lang or None  # blank choices in the form
         result = (
             pages.run(
                 q,

@@ -104,7 +104,7 @@ def test_search_page_counts_results_and_lists_outlets_from_the_archive(
     client: TestClient,
 ) -> None:
     page = client.get("/", params={"q": PAGED_WORD, "limit": 10, "offset": 10}).text
-    assert f"<bdi>11–20</bdi> من <bdi>{PAGED_ARTICLES}</bdi>" in page
+    assert f'<bdi dir="ltr">11–20</bdi> من <bdi>{PAGED_ARTICLES}</bdi>' in page
     assert '<option value="hawarnews"' in page and '<option value="wire"' in page
     assert 'pattern="\\d{4}-\\d{2}-\\d{2}"' in page and 'type="date"' not in page
     assert "صفحة 2 من 3" in page
