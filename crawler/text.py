@@ -85,6 +85,16 @@ _STRONG = [
     r"see\s+also\b",
     r"(?:[aà]\s+)?lire\s+(?:aussi|[ée]galement)\b",
     r"voir\s+aussi\b",
+    # The same markers on other languages' sites: Italian, Spanish, Portuguese, German,
+    # Polish, Russian, Greek (Chinese, written without spaces, is among the weak ones).
+    r"leggi\s+anche\b",
+    r"lea\s+tambi[ée]n\b",
+    r"lee\s+tambi[ée]n\b",
+    r"leia\s+tamb[ée]m\b",
+    r"lesen\s+sie\s+auch\b",
+    r"(?:czytaj|przeczytaj|zobacz)\s+(?:także|też)\b",
+    r"(?:читайте|смотрите)\s+также\b",
+    r"διαβ[αά]στε\s+(?:επ[ιί]σης|ακ[οό]μη|ακ[οό]μα)\b",
 ]
 # Markers that are also ordinary words ("شاهد" = "he watched", "ذات صلة" =
 # "related" in a sentence): only a marker when alone on the line or followed by
@@ -96,12 +106,13 @@ _WEAK = [
     r"المزيد",
     r"related(?:\s+(?:articles?|news|stories))?",
     r"sur\s+le\s+m[êe]me\s+sujet",
+    r"(?:延伸|相关|相關|推荐|推薦)(?:阅读|閱讀)",
 ]
 # Leading bullets, quotes and brackets that sites put before the marker.
 _LEAD = r"[\s\-–—•·*>»«\"'“”‘’(\[【]*"
 # Optional conjunction و/ف glued to the first word ("وقد يهمك").
 _CONJ = r"(?:[وف](?=[^\s\W\d]))?"
-_SEPARATOR = r"\s*(?:[:：\-–—|>»…]|\.{2,}|$)"
+_SEPARATOR = r"\s*(?:[:：\-–—|>»…\]】]|\.{2,}|$)"
 _READ_ALSO_RE = re.compile(
     rf"^{_LEAD}{_CONJ}(?:(?:{'|'.join(_STRONG)})|(?:(?:{'|'.join(_WEAK)}){_SEPARATOR}))",
     re.IGNORECASE,
@@ -120,7 +131,9 @@ def is_read_also(line: str) -> bool:
     after it: ``أقرأ أيضًا:``, ``اقرأ أيضا:``, ``إقرأ أيضاً :``, ``اقرأ المزيد``,
     ``وقد يهمك أيضًا:``, ``قد يهمك أيضا:``, ``ربما يعجبك``, and, when alone or
     followed by a colon or dash, ``شاهد أيضا``, ``طالع أيضا``, ``ذات صلة``,
-    ``أخبار ذات صلة``, ``المزيد``; also ``Read also``/``Lire aussi``. Any
+    ``أخبار ذات صلة``, ``المزيد``; also ``Read also``/``Lire aussi`` and their
+    Italian, Spanish, Portuguese, German, Polish, Russian, Greek and Chinese
+    counterparts (``Leggi anche``, ``Читайте также``, ``Διαβάστε επίσης``, ``延伸阅读``). Any
     tashkeel or tanween, tatweel, hamza/alef form and leading bullets are
     tolerated. Prose that merely uses أيضا or ذات صلة is not a marker.
 

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 
 from crawler.extraction.body import is_date_line, main_text
-from crawler.text import clean_text
+from crawler.text import clean_text, is_read_also
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "body"
 URL = "https://example.com/news/2024/05/12/story"
@@ -46,6 +46,32 @@ def test_related_articles_list_is_left_out() -> None:
 def test_read_also_lines_and_the_links_listed_under_them_are_left_out() -> None:
     tree = page("read_also.html")
     assert main_text(tree, URL) == texts(tree, "//div[@class='article-body']/p[not(a)]")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Leggi anche: I Cavalieri dello Zodiaco su Netflix",
+        "Lea también: El Gobierno aprueba los presupuestos",
+        "Leia também: Prefeitura abre inscrições",
+        "Lesen Sie auch: Die Bahn erhöht die Preise",
+        "Czytaj także: Nowy most w Krakowie",
+        "Читайте также: Новый мост открыт",
+        "Διαβάστε επίσης: Νέα γραμμή λεωφορείων",
+        "延伸阅读：城市公园改造工程正式完工",
+        "【相关阅读】",
+    ],
+)
+def test_read_also_lines_of_other_languages_are_recognized(line: str) -> None:
+    assert is_read_also(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["相关阅读材料很多，老师说。", "Leggiamo anche i giornali stranieri ogni mattina."],
+)
+def test_prose_starting_like_a_read_also_marker_is_kept(line: str) -> None:
+    assert not is_read_also(line)
 
 
 def test_figure_caption_is_left_out() -> None:
