@@ -219,7 +219,7 @@ def serve_command(state: CliState, host: str, port: int, access_log: bool) -> No
     from akhbar.web import create_app
 
     uvicorn.run(
-        create_app(state.database_url()),
+        create_app(state.database_url(), config=state.config),
         host=host,
         port=port,
         log_level="info",
