@@ -14,8 +14,9 @@ cascade runs only when the fast result looks wrong for the page:
 
 The paragraphs are then cleaned: whitespace and "read also" lines
 (:func:`crawler.text.clean_paragraphs`), the ``h1`` headline, lines with no word
-(table rules, bullets), the text of HTML comments that leaked into the text, and
-lines that are only a date or a time (live-blog stamps, "updated" lines).
+(table rules, bullets), the text of HTML comments that leaked into the text,
+lines that are only a date or a time (live-blog stamps, "updated" lines), picture
+credits and advertising labels.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ _WORD = re.compile(r"\w+")
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _SENTENCE_END = re.compile(r"[.!?؟。！？]$")
+#: A credit line under a picture: "Photo: Reuters", "Image credit: ...", "Foto: dpa".
+_CREDIT = re.compile(
+    r"^(?:photo|image|picture|foto|фото|صورة|φωτογραφία|图片|圖片)s?(?:\s+credits?)?"
+    r"\s*(?:[:：]|by\b|courtesy\b|via\b|来源|來源)",
+    re.IGNORECASE,
+)
+#: Most words a credit line has.
+CREDIT_WORDS = 12
+#: An advertising label standing alone where an ad was ("Advertisement", "إعلان", "广告").
+_AD_LABEL = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|anzeige|publicité|publicidad|"
+    r"pubblicità|publicidade|реклама|إعلان|διαφήμιση|广告|廣告)$",
+    re.IGNORECASE,
+)
 
 
 def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
@@ -69,7 +84,7 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     return [
         p
         for p in clean_paragraphs(lines)
-        if p not in left_out and _WORD.search(p) and not is_date_line(p)
+        if p not in left_out and _WORD.search(p) and not is_date_line(p) and not is_label(p)
     ]
 
 
@@ -89,6 +104,13 @@ def is_date_line(paragraph: str) -> bool:
     if _CLOCK.search(paragraph):
         return True
     return _YEAR.search(paragraph) is not None and len(words) - numbers <= DATE_LINE_LABEL_WORDS
+
+
+def is_label(paragraph: str) -> bool:
+    """True for a picture credit or an advertising label, in the languages we know them in."""
+    if _AD_LABEL.match(paragraph):
+        return True
+    return _CREDIT.match(paragraph) is not None and len(_WORD.findall(paragraph)) <= CREDIT_WORDS
 
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from crawler.extraction.body import is_date_line, main_text
+from crawler.extraction.body import is_date_line, is_label, main_text
 from crawler.text import clean_text, is_read_also
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "body"
@@ -131,3 +131,23 @@ def test_date_and_time_lines(line: str) -> None:
 )
 def test_prose_and_table_rows_are_not_date_lines(line: str) -> None:
     assert not is_date_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Photo: Reuters", "Image credit: © Example Photos", "Foto: dpa", "Advertisement", "إعلان"],
+)
+def test_picture_credits_and_advertising_labels(line: str) -> None:
+    assert is_label(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photographers waited for hours outside the court.",
+        "Photos taken by the probe show a thin ring of dust around the planet, scientists said.",
+        "Advertisement revenue fell by a third last year.",
+    ],
+)
+def test_prose_about_photos_and_ads_is_not_a_label(line: str) -> None:
+    assert not is_label(line)
