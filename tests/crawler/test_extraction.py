@@ -1,16 +1,22 @@
 """crawler.extraction.extract_article on small pages shaped like real ones.
 
 The pages in ``tests/fixtures/extraction/`` were written for these tests (an
-article with a related-stories box, a Chinese article, a listing, a product
-page, a forum thread); each test checks one behaviour.
+article with a related-stories box, an article with a comment form and a
+newsletter box, a Chinese article, listings, a product page, forum threads, a
+service page, a documentation page); each test checks one behaviour.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
+import lxml.html
+import pytest
+
 from crawler.extraction import extract_article, read_page
+from crawler.extraction.classify import Evidence, Marks, is_story_path, page_marks, score
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 ARTICLE_URL = "https://courier.example.org/2024/03/12/council-approves-harbour-tram-line/"
@@ -18,6 +24,10 @@ ARTICLE_URL = "https://courier.example.org/2024/03/12/council-approves-harbour-t
 
 def page(name: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8")
+
+
+def marks(name: str) -> Marks:
+    return page_marks(lxml.html.fromstring(page(name)), set())
 
 
 def test_article_with_a_related_stories_box_is_an_article() -> None:
@@ -108,3 +118,108 @@ def test_timezone_reads_printed_times_and_says_the_zone_is_known() -> None:
     assert assumed.zone_assumed and not known.zone_assumed
     assert known.item.published_at is not None
     assert known.item.published_at.isoformat() == "2024-06-18T00:15:00+00:00"
+
+
+def test_service_page_with_calls_to_action_and_a_contact_form_is_not_an_article() -> None:
+    """Prose about the business, "get a free quote" buttons, a form to fill in."""
+    found = marks("service_page.html")
+    assert found.calls_to_action >= 3
+    assert found.inputs >= 4
+    assert (
+        extract_article(page("service_page.html"), "https://brightpath.example.com/local-seo/")
+        is None
+    )
+
+
+def test_forum_thread_of_posts_is_not_an_article_without_a_declared_type() -> None:
+    """No DiscussionForumPosting type, a URL with a slug and a number like a story's: the
+    posts (forum software's classes, microdata comments) and their time stamps say it."""
+    found = marks("forum_posts.html")
+    assert found.posts >= 4
+    assert found.times == 4
+    url = "https://community.hometech.example/t/router-drops-wifi-every-evening/48213"
+    assert extract_article(page("forum_posts.html"), url) is None
+
+
+def test_documentation_page_is_not_an_article() -> None:
+    found = marks("docs_page.html")
+    assert found.edit_links == 1
+    assert found.code >= 2
+    url = "https://quarry.example.dev/guide/configuring-cache/"
+    assert extract_article(page("docs_page.html"), url) is None
+
+
+def test_listing_of_dated_teasers_at_a_plain_path_is_not_an_article() -> None:
+    """``/news/`` is no listing path; a time stamp per teaser and the cut teasers say it."""
+    assert marks("news_listing.html").times == 5
+    assert (
+        extract_article(page("news_listing.html"), "https://valleygazette.example.com/news/")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://prairieherald.example.com/2024/07/22/drought-forces-farmers-to-sell-cattle-early/",
+        "https://prairieherald.example.com/drought-cattle",
+    ],
+)
+def test_article_with_a_comment_form_a_newsletter_box_and_related_links_is_an_article(
+    url: str,
+) -> None:
+    """Forms, "sign up" and "contact us" in moderation do not outweigh an article's text,
+    date and byline, even at a URL of no story shape."""
+    found = marks("article_with_forms.html")
+    assert found.inputs >= 5 and found.calls_to_action >= 1
+    item = extract_article(page("article_with_forms.html"), url)
+    assert item is not None
+    assert item.title == "Drought forces farmers to sell cattle early"
+    assert item.body.startswith("Ranchers across the county")
+    assert "emergency grazing" in item.body
+    assert item.authors == ["Jonas Whitfield"]
+    assert item.published_date == date(2024, 7, 22)
+
+
+_ARTICLE_EVIDENCE = Evidence(
+    declared_article=True,
+    declared_other=False,
+    url_root=False,
+    url_listing=False,
+    url_other=False,
+    url_story=True,
+    text=3000,
+    prose=2800,
+    link_share=0.0,
+    teaser_share=0.0,
+    dated=True,
+    byline=True,
+    marks=Marks(),
+)
+
+
+@pytest.mark.parametrize("mark", [f.name for f in fields(Marks)])
+def test_every_mark_of_another_kind_of_page_counts_against_an_article(mark: str) -> None:
+    marked = replace(_ARTICLE_EVIDENCE, marks=Marks(**{mark: 20}))
+    assert score(marked) < score(_ARTICLE_EVIDENCE)
+
+
+def test_a_story_url_counts_for_an_article() -> None:
+    assert score(replace(_ARTICLE_EVIDENCE, url_story=False)) < score(_ARTICLE_EVIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("path", "story"),
+    [
+        ("/2024/03/12/council-approves-tram/", True),
+        ("/news/politics/1234567", True),
+        ("/sport/how-the-cup-final-was-won-in-extra-time", True),
+        ("/ar/news/مجلس-النواب-يقر-الميزانية-العامة", True),
+        ("/society/20240618/4530.html", True),
+        ("/seo-services/", False),
+        ("/crm/", False),
+        ("/news/", False),
+    ],
+)
+def test_story_path(path: str, story: bool) -> None:
+    assert is_story_path(path) is story
