@@ -127,7 +127,7 @@ def outlets(state: CliState) -> None:
     from crawler.registry import configured_sites, outlet_spiders
     from scheduler.schedules import outlet_schedules
 
-    infos = {name: spider.outlet for name, spider in outlet_spiders().items()}
+    infos = {name: spider.outlet for name, spider in outlet_spiders(state.config).items()}
     infos |= {name: target.outlet for name, target in configured_sites(state.config).items()}
     rows = [
         (
@@ -229,6 +229,7 @@ def _register_commands() -> None:
     __import__("akhbar.cli_search", fromlist=["register"]).register(cli)
     __import__("akhbar.cli_spool", fromlist=["register"]).register(cli)
     __import__("akhbar.cli_archive", fromlist=["register"]).register(cli)
+    __import__("akhbar.cli_authoring", fromlist=["register"]).register(cli)
     import akhbar.cli_scheduler  # noqa: F401  (run, runs, status register themselves)
 
 

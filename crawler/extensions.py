@@ -76,6 +76,13 @@ def crawl_status(stats: Mapping[str, Any]) -> str:
     return "succeeded"
 
 
+def is_scrapy_parse(crawler: Crawler) -> bool:
+    """Whether the crawler runs ``scrapy parse``, which has no setting of its own to tell:
+    the command replaces the spider class's ``start`` with a function of its module."""
+    start = getattr(crawler.spidercls, "start", None)
+    return getattr(start, "__module__", None) == "scrapy.commands.parse"
+
+
 def _level(value: int | str) -> int:
     """A LOG_LEVEL setting (``"INFO"`` or 20) as a number."""
     return value if isinstance(value, int) else logging.getLevelNamesMapping()[value.upper()]
@@ -134,6 +141,8 @@ class CrawlRunRecorder:
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
         if not crawler.settings.getbool("AKHBAR_STORE", True):
             raise NotConfigured("AKHBAR_STORE is off")
+        if is_scrapy_parse(crawler):
+            raise NotConfigured("scrapy parse reads pages; it is no crawl of the outlet")
         run_id = crawler.settings.get("AKHBAR_CRAWL_RUN_ID")
         recorder = cls(crawler, int(run_id) if run_id else None)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from crawler.local_spiders import spider_modules
 from crawler.outlet import OutletInfo
 from crawler.spiders.base import OutletSpider
 from db.config import Config
@@ -29,9 +30,12 @@ class CrawlTarget:
     spider_args: dict[str, str] = field(default_factory=dict)
 
 
-def project_settings() -> Settings:
+def project_settings(config: Config | None = None) -> Settings:
+    """``crawler.settings``, with the spiders folder of ``config`` (default: the environment's)."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    folder = config.spiders_dir if config is not None else None
+    settings.set("SPIDER_MODULES", ["crawler.spiders", *spider_modules(folder)], "project")
     return settings
 
 
@@ -52,9 +56,12 @@ def crawl_scrapy_settings(config: Config) -> Settings:
     return settings
 
 
-def outlet_spiders() -> dict[str, type[OutletSpider]]:
-    """Spider name -> class, for spiders that declare an outlet, sorted by name."""
-    loader = SpiderLoader.from_settings(project_settings())
+def outlet_spiders(config: Config | None = None) -> dict[str, type[OutletSpider]]:
+    """Spider name -> class, for spiders that declare an outlet, sorted by name.
+
+    Ours and those of the spiders folder of ``config`` (default: the environment's).
+    """
+    loader = SpiderLoader.from_settings(project_settings(config))
     found = {}
     for name in sorted(loader.list()):
         cls = loader.load(name)
@@ -65,7 +72,7 @@ def outlet_spiders() -> dict[str, type[OutletSpider]]:
 
 def configured_sites(config: Config) -> dict[str, CrawlTarget]:
     """``[outlets.NAME]`` entries with a ``url`` and no spider of their own."""
-    spiders = outlet_spiders()
+    spiders = outlet_spiders(config)
     return {
         name: generic_target(settings.url, name, settings.title, settings.language)
         for name, settings in config.outlets.items()
@@ -93,7 +100,7 @@ def resolve(name: str, config: Config, url: str | None = None) -> CrawlTarget:
         if not url:
             raise UnknownOutlet("the generic spider needs --url https://site/")
         return generic_target(url)
-    spiders = outlet_spiders()
+    spiders = outlet_spiders(config)
     if name in spiders:
         return CrawlTarget(name, name, spiders[name].outlet)
     sites = configured_sites(config)

@@ -4,8 +4,11 @@ The database URL and host map are not here: components read them through
 ``db.config.load_config`` (environment and config file), like the rest of Akhbar.
 """
 
+from crawler.local_spiders import spider_modules
+
 BOT_NAME = "akhbar"
-SPIDER_MODULES = ["crawler.spiders"]
+# Ours, then the user's folder of spiders (``spiders_dir``), if one is configured.
+SPIDER_MODULES = ["crawler.spiders", *spider_modules()]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = "Akhbar/0.1 (news archive crawler; +https://github.com/akhbar/akhbar)"

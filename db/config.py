@@ -79,6 +79,9 @@ class Config:
 
     outlets: dict[str, OutletSettings] = field(default_factory=dict)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    spiders_dir: Path | None = None
+    """A folder of outlet spider modules of your own, loaded besides ``crawler.spiders``
+    (``spiders_dir`` or ``AKHBAR_SPIDERS_DIR``); ``akhbar new-outlet`` writes there."""
     source: Path | None = None
     """The TOML file read, if any."""
 
@@ -86,7 +89,7 @@ class Config:
         return self.outlets.get(name, OutletSettings())
 
 
-_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets", "scheduler"}
+_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets", "scheduler", "spiders_dir"}
 _OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
 
@@ -116,6 +119,8 @@ def load_config(
         else Path(platformdirs.user_data_dir(APP_NAME))
     )
 
+    spiders_dir_value = env.get("AKHBAR_SPIDERS_DIR") or _optional_str(raw, "spiders_dir", where)
+
     host_map = _host_map_from_table(raw.get("host_map", {}), where)
     host_map.update(parse_host_map(env.get("AKHBAR_HOST_MAP", ""), "AKHBAR_HOST_MAP"))
 
@@ -125,6 +130,7 @@ def load_config(
         host_map=host_map,
         outlets=_outlets_from_table(raw.get("outlets", {}), where),
         scheduler=_scheduler_from_table(raw.get("scheduler", {}), where),
+        spiders_dir=Path(spiders_dir_value).expanduser() if spiders_dir_value else None,
         source=Path(file_path) if file_path else None,
     )
 
