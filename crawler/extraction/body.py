@@ -16,12 +16,13 @@ The paragraphs are then cleaned: whitespace and "read also" lines
 (:func:`crawler.text.clean_paragraphs`), the ``h1`` headline, lines with no word
 (table rules, bullets), the text of HTML comments that leaked into the text,
 lines that are only a date or a time (live-blog stamps, "updated" lines), picture
-credits and advertising labels.
+credits, advertising labels and badges.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import lxml.etree
@@ -55,6 +56,8 @@ _CREDIT = re.compile(
 )
 #: Most words a credit line has.
 CREDIT_WORDS = 12
+#: Most words of a badge: a pictograph and a word or two ("🔴 مباشر", "🔥 Trending").
+BADGE_WORDS = 2
 #: An advertising label standing alone where an ad was ("Advertisement", "إعلان", "广告").
 _AD_LABEL = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|anzeige|publicité|publicidad|"
@@ -107,9 +110,11 @@ def is_date_line(paragraph: str) -> bool:
 
 
 def is_label(paragraph: str) -> bool:
-    """True for a picture credit or an advertising label, in the languages we know them in."""
+    """True for a picture credit, an advertising label or a badge ("🔴 LIVE")."""
     if _AD_LABEL.match(paragraph):
         return True
+    if paragraph and unicodedata.category(paragraph[0]) == "So":
+        return len(_WORD.findall(paragraph)) <= BADGE_WORDS
     return _CREDIT.match(paragraph) is not None and len(_WORD.findall(paragraph)) <= CREDIT_WORDS
 
 

@@ -135,7 +135,14 @@ def test_prose_and_table_rows_are_not_date_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Photo: Reuters", "Image credit: © Example Photos", "Foto: dpa", "Advertisement", "إعلان"],
+    [
+        "Photo: Reuters",
+        "Image credit: © Example Photos",
+        "Foto: dpa",
+        "Advertisement",
+        "إعلان",
+        "🔴 مباشر",
+    ],
 )
 def test_picture_credits_and_advertising_labels(line: str) -> None:
     assert is_label(line)
@@ -147,6 +154,8 @@ def test_picture_credits_and_advertising_labels(line: str) -> None:
         "Photographers waited for hours outside the court.",
         "Photos taken by the probe show a thin ring of dust around the planet, scientists said.",
         "Advertisement revenue fell by a third last year.",
+        "🔴 The red line on the map shows the route of the new tram.",
+        "",
     ],
 )
 def test_prose_about_photos_and_ads_is_not_a_label(line: str) -> None:
