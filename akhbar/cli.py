@@ -230,6 +230,7 @@ def _register_commands() -> None:
     __import__("akhbar.cli_spool", fromlist=["register"]).register(cli)
     __import__("akhbar.cli_archive", fromlist=["register"]).register(cli)
     __import__("akhbar.cli_authoring", fromlist=["register"]).register(cli)
+    __import__("akhbar.cli_deploy", fromlist=["register"]).register(cli)
     import akhbar.cli_scheduler  # noqa: F401  (run, runs, status register themselves)
 
 

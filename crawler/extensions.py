@@ -173,8 +173,16 @@ class CrawlRunRecorder:
             return
         self.outlet_id = self.archive.register_outlet(spider.outlet_name, spider.outlet)
         self.lock_connection = self.archive.engine.connect()
+        settings = self.crawler.settings
+        # A scrapyd node runs the crawl for the daemon: it says why and where (scheduler.runners).
         self.run_id = runs.begin_locked_run(
-            self.lock_connection, self.outlet_id, spider.outlet_name, "manual", os.getpid()
+            self.lock_connection,
+            self.outlet_id,
+            spider.outlet_name,
+            settings.get("AKHBAR_CRAWL_TRIGGER") or "manual",
+            os.getpid(),
+            node=settings.get("AKHBAR_CRAWL_NODE") or None,
+            scrapyd_job=settings.get("AKHBAR_SCRAPYD_JOB") or None,
         )
         self.lock_connection.commit()
 

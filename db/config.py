@@ -59,9 +59,35 @@ class SchedulerSettings:
     """How often a standby tries to take the lead, and the leader checks it still has it."""
     max_crawls: int = 4
     """Crawls of different outlets that may run at the same time."""
+    runner: str = "local"
+    """Where crawls run: ``local`` (a process of the daemon) or ``scrapyd`` (its nodes)."""
     scrapy_settings: dict[str, str] = field(default_factory=dict)
     """Extra Scrapy settings for every crawl (``-s KEY=VALUE``), from
     ``[scheduler.scrapy_settings]``; see ``crawler.registry.crawl_settings``."""
+
+
+@dataclass(frozen=True)
+class ScrapydNode:
+    """One scrapyd service, from ``[scrapyd] nodes``."""
+
+    url: str
+    """``http://host:6800``: what crawl_runs.node records (never the credentials)."""
+    username: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class ScrapydSettings:
+    """The scrapyd nodes crawls are sent to, from ``[scrapyd]`` (seconds unless said otherwise)."""
+
+    nodes: tuple[ScrapydNode, ...] = ()
+    project: str = "akhbar"
+    """The project name the egg is deployed as and jobs are scheduled in."""
+    poll: float = 2.0
+    """How often the daemon asks a node about the job it runs (listjobs.json)."""
+    node_timeout: float = 30.0
+    """A node that has not answered for this long is given up: its crawl is left to its
+    lock (recorded ``interrupted`` by the outlet's next crawl) and new crawls go elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,7 @@ class Config:
 
     outlets: dict[str, OutletSettings] = field(default_factory=dict)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    scrapyd: ScrapydSettings = field(default_factory=ScrapydSettings)
     spiders_dir: Path | None = None
     """A folder of outlet spider modules of your own, loaded besides ``crawler.spiders``
     (``spiders_dir`` or ``AKHBAR_SPIDERS_DIR``); ``akhbar new-outlet`` writes there."""
@@ -89,7 +116,15 @@ class Config:
         return self.outlets.get(name, OutletSettings())
 
 
-_TOP_LEVEL_KEYS = {"database_url", "data_dir", "host_map", "outlets", "scheduler", "spiders_dir"}
+_TOP_LEVEL_KEYS = {
+    "database_url",
+    "data_dir",
+    "host_map",
+    "outlets",
+    "scheduler",
+    "spiders_dir",
+    "scrapyd",
+}
 _OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
 
@@ -130,6 +165,7 @@ def load_config(
         host_map=host_map,
         outlets=_outlets_from_table(raw.get("outlets", {}), where),
         scheduler=_scheduler_from_table(raw.get("scheduler", {}), where),
+        scrapyd=_scrapyd_from_table(raw.get("scrapyd", {}), raw.get("scheduler", {}), where),
         spiders_dir=Path(spiders_dir_value).expanduser() if spiders_dir_value else None,
         source=Path(file_path) if file_path else None,
     )
@@ -225,6 +261,8 @@ def _check_schedule(schedule: str | None, where: str) -> None:
         raise ConfigError(f"{where} = {schedule!r}: {exc.reason}") from None
 
 
+RUNNERS = ("local", "scrapyd")
+
 # [scheduler] key -> (type, smallest allowed value); durations are seconds.
 _SCHEDULER_NUMBERS: dict[str, tuple[type, float]] = {
     "crawl_timeout": (float, 1.0),
@@ -244,6 +282,13 @@ def _scheduler_from_table(table: Any, where: str) -> SchedulerSettings:
     for key, value in table.items():
         if key == "scrapy_settings":
             values[key] = _scrapy_settings_from_table(value, where)
+            continue
+        if key == "runner":
+            if value not in RUNNERS:
+                raise ConfigError(
+                    f"{where}: scheduler.runner must be one of {', '.join(RUNNERS)}, not {value!r}"
+                )
+            values[key] = value
             continue
         spec = _SCHEDULER_NUMBERS.get(key)
         if spec is None:
@@ -276,3 +321,66 @@ def _scrapy_settings_from_table(table: Any, where: str) -> dict[str, str]:
             )
         settings[key] = str(value)  # Scrapy parses -s values itself ("False", "2.5")
     return settings
+
+
+_SCRAPYD_NUMBERS = {"poll": 0.1, "node_timeout": 1.0}
+_NODE_KEYS = ("url", "username", "password")
+
+
+def _scrapyd_from_table(table: Any, scheduler: Any, where: str) -> ScrapydSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [scrapyd] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "nodes":
+            values[key] = _scrapyd_nodes(value, where)
+        elif key == "project":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}: scrapyd.project must be a non-empty string")
+            values[key] = value
+        elif key in _SCRAPYD_NUMBERS:
+            values[key] = _seconds(value, f"scrapyd.{key}", _SCRAPYD_NUMBERS[key], where)
+        else:
+            raise ConfigError(f"{where}: unknown key 'scrapyd.{key}'")
+    settings = ScrapydSettings(**values)
+    if isinstance(scheduler, dict) and scheduler.get("runner") == "scrapyd" and not settings.nodes:
+        raise ConfigError(f'{where}: scheduler.runner = "scrapyd" needs scrapyd.nodes')
+    return settings
+
+
+def _seconds(value: Any, key: str, minimum: float, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"{where}: {key} must be a finite number of seconds, not {value!r}")
+    if value < minimum:
+        raise ConfigError(f"{where}: {key} must be at least {minimum}, not {value}")
+    return float(value)
+
+
+def _scrapyd_nodes(value: Any, where: str) -> tuple[ScrapydNode, ...]:
+    """``nodes = ["http://host:6800", {url = "...", username = "...", password = "..."}]``."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: scrapyd.nodes must be a list of URLs or tables")
+    nodes = []
+    for index, item in enumerate(value):
+        name = f"scrapyd.nodes[{index}]"
+        entry = {"url": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: {name} must be a URL or a table with url")
+        for key, field_value in entry.items():
+            if key not in _NODE_KEYS:
+                raise ConfigError(f"{where}: unknown key '{name}.{key}'")
+            if not isinstance(field_value, str):
+                raise ConfigError(f"{where}: {name}.{key} must be a string")
+        if "url" not in entry:
+            raise ConfigError(f"{where}: {name} has no url")
+        url = _checked_origin(entry["url"], f"{where}: {name}")
+        if urlsplit(url).username is not None:
+            # crawl_runs.node records the URL: credentials belong in username and password.
+            raise ConfigError(f"{where}: {name}: put credentials in username and password")
+        if ("username" in entry) != ("password" in entry):
+            raise ConfigError(f"{where}: {name} needs both username and password, or neither")
+        nodes.append(ScrapydNode(url, entry.get("username"), entry.get("password")))
+    urls = [node.url for node in nodes]
+    if len(set(urls)) != len(urls):
+        raise ConfigError(f"{where}: scrapyd.nodes lists a node twice")
+    return tuple(nodes)

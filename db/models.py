@@ -281,6 +281,12 @@ class CrawlRun(Base):
     )
     hostname: Mapped[str | None] = mapped_column(comment="Host that ran the crawl.")
     pid: Mapped[int | None] = mapped_column(comment="Process id of the crawl on that host.")
+    node: Mapped[str | None] = mapped_column(
+        comment="The scrapyd node that ran the crawl (its URL); NULL for a local process."
+    )
+    scrapyd_job: Mapped[str | None] = mapped_column(
+        unique=True, comment="The crawl's job id on its scrapyd node; NULL for a local process."
+    )
 
 
 class Capture(Base):

@@ -86,7 +86,13 @@ def unlock_outlet(connection: Connection, outlet_id: int) -> None:
 
 
 def begin_locked_run(
-    connection: Connection, outlet_id: int, outlet_name: str, trigger: str, pid: int | None
+    connection: Connection,
+    outlet_id: int,
+    outlet_name: str,
+    trigger: str,
+    pid: int | None,
+    node: str | None = None,
+    scrapyd_job: str | None = None,
 ) -> int | None:
     """Take the outlet's crawl lock and start a run under it; None when another crawl holds it.
 
@@ -102,13 +108,28 @@ def begin_locked_run(
             outlet_name,
             stale,
         )
-    return start_run(connection, outlet_id, trigger, pid)
+    return start_run(connection, outlet_id, trigger, pid, node, scrapyd_job)
 
 
-def start_run(connection: Connection, outlet_id: int, trigger: str, pid: int | None) -> int:
+def start_run(
+    connection: Connection,
+    outlet_id: int,
+    trigger: str,
+    pid: int | None,
+    node: str | None = None,
+    scrapyd_job: str | None = None,
+) -> int:
+    """Insert a ``running`` row; ``node`` and ``scrapyd_job`` say where scrapyd ran it."""
     statement = (
         insert(CrawlRun)
-        .values(outlet_id=outlet_id, trigger=trigger, pid=pid, hostname=socket.gethostname())
+        .values(
+            outlet_id=outlet_id,
+            trigger=trigger,
+            pid=pid,
+            hostname=socket.gethostname(),
+            node=node,
+            scrapyd_job=scrapyd_job,
+        )
         .returning(CrawlRun.id)
     )
     return connection.execute(statement).scalar_one()
@@ -142,6 +163,14 @@ def get_run(connection: Connection, run_id: int) -> dict[str, Any] | None:
         .where(CrawlRun.id == run_id)
     ).first()
     return dict(row._mapping) if row else None
+
+
+def job_run(connection: Connection, scrapyd_job: str) -> dict[str, Any] | None:
+    """The run a scrapyd job recorded (None if its crawl never reached the database)."""
+    run_id = connection.execute(
+        select(CrawlRun.id).where(CrawlRun.scrapyd_job == scrapyd_job)
+    ).scalar_one_or_none()
+    return None if run_id is None else get_run(connection, run_id)
 
 
 def list_runs(

@@ -18,7 +18,7 @@ from db.config import Config
 from db.engine import DatabaseUnavailable
 from db.errors import brief
 from scheduler.crawl import CrawlLocked, CrawlRequest, CrawlStop
-from scheduler.crawl import run_crawl as run_one_crawl
+from scheduler.runners import Runner, RunnerError, make_runner
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,11 @@ class JobContext:
     config: Config
     crawls: RunningCrawls = field(default_factory=RunningCrawls)
     stopping: threading.Event = field(default_factory=threading.Event)
+    runner: Runner = field(init=False)
+    """Where crawls run ([scheduler] runner): the daemon decides when, the runner where."""
+
+    def __post_init__(self) -> None:
+        self.runner = make_runner(self.config)
 
 
 _context: JobContext | None = None
@@ -116,12 +121,14 @@ def run_crawl(outlet: str) -> None:
         kill_grace=settings.kill_grace,
     )
     try:
-        result = run_one_crawl(context.config, request)
+        result = context.runner.run(request)
         logger.info("crawl %s finished: %s", result.run_id, result.summary())
     except CrawlLocked:
         logger.warning("%s: skipped, another crawl of it is running", outlet)
     except UnknownOutlet as exc:
         logger.error("%s: skipped: %s", outlet, exc)
+    except RunnerError as exc:
+        logger.warning("%s: %s", outlet, exc)
     except (DatabaseUnavailable, SQLAlchemyError) as exc:
         logger.error("%s: crawl not run or not recorded, database error: %s", outlet, brief(exc))
     except Exception:

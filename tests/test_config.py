@@ -182,3 +182,55 @@ def test_outlet_url_must_be_http_with_a_host(tmp_path: Path, url: str) -> None:
     path = write(tmp_path, f'[outlets.mysite]\nurl = "{url}"\n')
     with pytest.raises(ConfigError, match=r"akhbar\.toml: outlets\.mysite\.url: .* not an http"):
         load_config(path, environ={})
+
+
+def test_scrapyd_runner_and_nodes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[scheduler]\nrunner = "scrapyd"\n'
+        '[scrapyd]\nproject = "news"\npoll = 1\nnode_timeout = 10\nnodes = [\n'
+        '  "http://crawl1:6800/",\n'
+        '  { url = "http://crawl2:6800", username = "akhbar", password = "secret" },\n]\n',
+    )
+    config = load_config(path, environ={})
+    assert config.scheduler.runner == "scrapyd"
+    assert config.scrapyd.project == "news"
+    assert config.scrapyd.poll == 1.0
+    assert config.scrapyd.node_timeout == 10.0
+    assert [(n.url, n.username, n.password) for n in config.scrapyd.nodes] == [
+        ("http://crawl1:6800", None, None),
+        ("http://crawl2:6800", "akhbar", "secret"),
+    ]
+
+
+def test_the_runner_is_local_by_default() -> None:
+    config = load_config(environ={})
+    assert config.scheduler.runner == "local"
+    assert config.scrapyd.nodes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[scheduler]\nrunner = "docker"\n', r"scheduler\.runner must be one of local, scrapyd"),
+        ('[scheduler]\nrunner = "scrapyd"\n', r'runner = "scrapyd" needs scrapyd\.nodes'),
+        ("[scrapyd]\nnode = []\n", r"unknown key 'scrapyd\.node'"),
+        ('[scrapyd]\nnodes = "http://a:6800"\n', r"scrapyd\.nodes must be a list"),
+        ('[scrapyd]\nnodes = ["crawl1:6800"]\n', r"scrapyd\.nodes\[0\]: origin"),
+        ('[scrapyd]\nnodes = [{ username = "u", password = "p" }]\n', r"nodes\[0\] has no url"),
+        ('[scrapyd]\nnodes = [{ url = "http://a:6800", username = "u" }]\n', r"both username"),
+        (
+            '[scrapyd]\nnodes = [{ url = "http://a:6800", user = "u" }]\n',
+            r"'scrapyd\.nodes\[0\]\.user'",
+        ),
+        ('[scrapyd]\nnodes = ["http://u:p@a:6800"]\n', r"credentials in username and password"),
+        ('[scrapyd]\nnodes = ["http://a:6800", "http://a:6800"]\n', r"lists a node twice"),
+        ("[scrapyd]\npoll = 0\n", r"scrapyd\.poll must be at least"),
+        ('[scrapyd]\nproject = ""\n', r"scrapyd\.project must be a non-empty string"),
+    ],
+)
+def test_bad_scrapyd_settings_name_key_and_file(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=r"akhbar\.toml: ") as exc:
+        load_config(path, environ={})
+    assert exc.match(message)

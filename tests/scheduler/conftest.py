@@ -158,7 +158,9 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
         schedules: dict[str, str],
         scheduler: dict[str, Any] | None = None,
         name: str = "daemon",
+        tables: str = "",
     ) -> DaemonProcess:
+        """``tables``: more TOML, appended to the configuration as written."""
         settings = {"jitter": 0, "leader_poll": 0.5, "stop_grace": 1, "kill_grace": 5}
         settings.update(scheduler or {})
         lines = ["[scheduler]"]
@@ -168,7 +170,7 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
         for outlet, schedule in schedules.items():
             lines += [f"[outlets.{outlet}]", f"schedule = {_toml(schedule)}"]
         config = tmp_path / f"{name}.toml"
-        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        config.write_text("\n".join(lines) + "\n" + tables, encoding="utf-8")
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)
         env.update(
