@@ -76,6 +76,9 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     h1, title = fields.headline(root, meta)
     if not title:
         return None
+    signs = classify.read_signs(root, meta, canonical)
+    if not classify.could_be_article(signs, len(root.text_content())):
+        return None  # the main text, date and byline could not change the verdict
     scope = fields.container(h1) if h1 is not None else None
     headings = fields.headings(scope if scope is not None else root)
     paragraphs = [p for p in main_text(root, canonical) if p not in headings and p != title]
@@ -87,7 +90,7 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     published_at, published_date = dates.published_at, dates.published_date
     dated = published_at is not None or published_date is not None
     authors = list(meta.authors) or fields.byline(scope, h1)
-    evidence = classify.gather(root, meta, canonical, paragraphs, dated, bool(authors))
+    evidence = classify.gather(signs, paragraphs, dated, bool(authors))
     if not classify.is_article(evidence):
         return None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -112,6 +113,8 @@ _UNFILLED_INPUTS = frozenset({"hidden", "search", "submit", "button", "image", "
 PROSE_PARAGRAPH = 80
 #: Least prose of an article (a short news item has a few sentences).
 MIN_PROSE = 150
+#: The most a character of the page can weigh in :func:`size` (a CJK one).
+CJK_WEIGHT = 3
 #: The score's offset: where the evidence for and against balances.
 THRESHOLD = 3.9
 
@@ -129,7 +132,7 @@ class Marks:
     times: int = 0
     """``<time>`` elements: a thread stamps every post, a listing every teaser."""
     edit_links: int = 0
-    """"Edit this page" links and links to the page's source on GitHub/GitLab."""
+    """"Edit this page" link texts, and links to the page's source on GitHub/GitLab."""
     calls_to_action: int = 0
     """Links and buttons saying "contact us", "get a quote", "book now"..."""
     inputs: int = 0
@@ -137,8 +140,8 @@ class Marks:
 
 
 @dataclass
-class Evidence:
-    """What a page shows of its nature."""
+class Signs:
+    """What a page says of its nature before its main text is read."""
 
     declared_article: bool
     """JSON-LD article type or ``og:type=article``."""
@@ -152,6 +155,17 @@ class Evidence:
     """A shop, forum, documentation or service path."""
     url_story: bool
     """The URL names one story: a day, a slug of several words, or a long number."""
+    marks: Marks
+    """Marks of shops, forums, documentation and service pages."""
+    anchors: frozenset[str] = frozenset()
+    """Texts of the page's links."""
+
+
+@dataclass
+class Evidence:
+    """What a page shows of its nature: its :class:`Signs` and its main text."""
+
+    signs: Signs
     text: int
     """Size of the main text (letters; a CJK character counts three)."""
     prose: int
@@ -164,83 +178,78 @@ class Evidence:
     """A publication date was found."""
     byline: bool
     """An author is named."""
-    marks: Marks
-    """Marks of shops, forums, documentation and service pages."""
 
 
 def size(text: str) -> int:
     """Length of *text* in letters, a CJK character (a short word by itself) counting three."""
-    return len(text) + 2 * len(_CJK.findall(text))
+    return len(text) + (CJK_WEIGHT - 1) * len(_CJK.findall(text))
 
 
-def gather(
-    root: Any, meta: PageMetadata, url: str, paragraphs: list[str], dated: bool, byline: bool
-) -> Evidence:
-    """Collect the evidence of one page."""
+def read_signs(root: Any, meta: PageMetadata, url: str) -> Signs:
+    """The :class:`Signs` of a page: what it declares, its URL, its marks."""
     og_type = (meta.og_type or "").strip().lower()
     path = urlsplit(url).path
     segments = {unquote(s).lower() for s in path.split("/") if s}
     anchors: set[str] = set()
-    marks = page_marks(root, anchors)
-    sizes = [size(p) for p in paragraphs]
-    text = sum(sizes)
-    return Evidence(
+    return Signs(
         declared_article=bool(meta.ld_types & ARTICLE_TYPES) or og_type in ARTICLE_OG_TYPES,
         declared_other=bool(meta.ld_types & OTHER_TYPES) or og_type in OTHER_OG_TYPES,
         url_root=bool(_ROOT_PATH.match(path)),
         url_listing=_is_listing_path(path) or bool(_PAGINATION.search(url)),
         url_other=bool(segments & OTHER_SEGMENTS),
         url_story=is_story_path(path),
+        marks=page_marks(root, anchors),
+        anchors=frozenset(anchors),
+    )
+
+
+def gather(signs: Signs, paragraphs: list[str], dated: bool, byline: bool) -> Evidence:
+    """The evidence of a page: its signs, its main text, its date and byline."""
+    sizes = [size(p) for p in paragraphs]
+    text = sum(sizes)
+    return Evidence(
+        signs=signs,
         text=text,
         prose=sum(n for p, n in zip(paragraphs, sizes, strict=True) if _is_prose(p, n)),
-        link_share=sum(n for p, n in zip(paragraphs, sizes, strict=True) if p in anchors)
+        link_share=sum(n for p, n in zip(paragraphs, sizes, strict=True) if p in signs.anchors)
         / max(text, 1),
         teaser_share=sum(p.endswith(("...", "…")) for p in paragraphs) / max(len(paragraphs), 1),
         dated=dated,
         byline=byline,
-        marks=marks,
     )
 
 
 def page_marks(root: Any, anchors: set[str]) -> Marks:
-    """Count the :class:`Marks` of a page in one walk; the texts of its links go to *anchors*."""
-    marks = Marks()
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        names = el.get("class")
-        if names:
-            marks.shop += bool(_SHOP_CLASS.search(names))
-            marks.posts += bool(_POST_CLASS.search(names))
-        itemtype = el.get("itemtype")
-        if itemtype and _POST_ITEMTYPE.search(itemtype):
-            marks.posts += 1
-        if tag == "a":
-            text = element_text(el)
-            anchors.add(text)
-            marks.calls_to_action += _is_call_to_action(text)
-            marks.edit_links += bool(
-                _EDIT_TEXT.search(text) or _EDIT_HREF.search(el.get("href") or "")
-            )
-        elif tag == "button":
-            marks.calls_to_action += _is_call_to_action(element_text(el))
-        elif tag in ("pre", "code"):
-            marks.code += 1
-        elif tag == "time":
-            marks.times += 1
-        elif tag in ("textarea", "select"):
-            marks.inputs += 1
-        elif tag == "input":
-            kind = (el.get("type") or "text").lower()
-            marks.inputs += kind not in _UNFILLED_INPUTS
-            if kind in ("submit", "button"):
-                marks.calls_to_action += _is_call_to_action(el.get("value") or "")
-    return marks
+    """Count the :class:`Marks` of a page; the texts of its links go to *anchors*.
+
+    Attribute values come from XPath as plain strings, and each distinct value is
+    matched once: pages repeat the same classes and link texts hundreds of times.
+    """
+    classes = Counter(root.xpath("//@class", smart_strings=False))
+    links = [element_text(a) for a in root.iter("a")]
+    anchors.update(links)
+    fields = [((f.get("type") or "text").lower(), f.get("value") or "") for f in root.iter("input")]
+    actions = links + [element_text(b) for b in root.iter("button")]
+    actions += [value for kind, value in fields if kind in ("submit", "button")]
+    return Marks(
+        shop=_matching(_SHOP_CLASS, classes),
+        posts=_matching(_POST_CLASS, classes)
+        + _matching(_POST_ITEMTYPE, Counter(root.xpath("//@itemtype", smart_strings=False))),
+        code=int(root.xpath("count(//pre|//code)")),
+        times=int(root.xpath("count(//time)")),
+        edit_links=_matching(_EDIT_TEXT, Counter(links))
+        + _matching(_EDIT_HREF, Counter(root.xpath("//a/@href", smart_strings=False))),
+        calls_to_action=_matching(
+            _CALL_TO_ACTION, Counter(t for t in actions if len(t) <= CTA_LENGTH)
+        ),
+        inputs=int(root.xpath("count(//textarea|//select)"))
+        + sum(kind not in _UNFILLED_INPUTS for kind, _ in fields),
+    )
 
 
-def _is_call_to_action(text: str) -> bool:
-    return len(text) <= CTA_LENGTH and bool(_CALL_TO_ACTION.search(text))
+def _matching(pattern: re.Pattern[str], values: Counter[str]) -> int:
+    """How many of the counted *values* *pattern* finds itself in."""
+    return sum(n for value, n in values.items() if pattern.search(value))
 
 
 def _is_listing_path(path: str) -> bool:
@@ -283,16 +292,43 @@ def score(e: Evidence) -> float:
     sites left out of the fit; each sign alone moves the score by less than the
     declared type, the URL and a date together, so that no single rule decides.
     """
-    declared = 1.5 * e.declared_article - 2.25 * e.declared_other
-    url = 2.0 * e.url_story - 2.0 * e.url_root - 2.5 * e.url_listing - 3.75 * e.url_other
-    people_and_time = 1.25 * e.dated + 1.5 * e.byline
-    text = (
-        0.5 * math.log1p(e.prose)
-        + 0.75 * e.prose / max(e.text, 1)
-        - 0.25 * e.link_share
-        - 1.0 * e.teaser_share
+    return (
+        _signs_score(e.signs)
+        + _people_and_time(e.dated, e.byline)
+        + _text_score(e.prose, e.text, e.link_share, e.teaser_share)
+        - THRESHOLD
     )
-    return declared + url + people_and_time + text + _marks_score(e.marks) - THRESHOLD
+
+
+def could_be_article(signs: Signs, visible: int) -> bool:
+    """False when no main text could outweigh the signs against an article: not even all
+    of the page's *visible* characters as prose, with a date and a byline.
+
+    Such pages (a forum at a ``/forum/`` path declaring a thread, a shop's product
+    grid) need no main text, date or byline read.
+    """
+    most = CJK_WEIGHT * visible
+    best = _people_and_time(True, True) + _text_score(most, most, 0.0, 0.0)
+    return most >= MIN_PROSE and _signs_score(signs) + best - THRESHOLD > 0
+
+
+def _signs_score(s: Signs) -> float:
+    declared = 1.5 * s.declared_article - 2.25 * s.declared_other
+    url = 2.0 * s.url_story - 2.0 * s.url_root - 2.5 * s.url_listing - 3.75 * s.url_other
+    return declared + url + _marks_score(s.marks)
+
+
+def _people_and_time(dated: bool, byline: bool) -> float:
+    return 1.25 * dated + 1.5 * byline
+
+
+def _text_score(prose: int, text: int, link_share: float, teaser_share: float) -> float:
+    return (
+        0.5 * math.log1p(prose)
+        + 0.75 * prose / max(text, 1)
+        - 0.25 * link_share
+        - 1.0 * teaser_share
+    )
 
 
 def _marks_score(m: Marks) -> float:
