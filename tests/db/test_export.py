@@ -131,7 +131,7 @@ def test_jsonl_export_imports_back_into_an_empty_archive_unchanged(
     target = databases.create("akhbar_import")
     schema.upgrade(target)
     out = run(target, "import", str(path))
-    assert out.startswith(f"{len(ARTICLES)} lines: {len(ARTICLES)} new, 0 updated")
+    assert out.startswith(f"{len(ARTICLES)} records: {len(ARTICLES)} new, 0 updated")
     assert articles_of(target) == articles_of(source)
     assert len(articles_of(target)) == len(ARTICLES)
 
