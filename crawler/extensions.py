@@ -28,6 +28,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive
 from crawler.failures import ERROR_PREFIX, lost_articles
+from crawler.health import health_columns
 from db import runs
 from db.errors import brief, is_connection_error
 
@@ -58,6 +59,7 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "errors": int(sum(errors.values())),
         "error_summary": "\n".join(f"{k}: {v}" for k, v in sorted(errors.items())) or None,
         "stats": {k: _jsonable(v) for k, v in stats.items()},
+        **health_columns(stats),
     }
 
 

@@ -52,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # Next to the spider: sees each article with the response it was read from.
     "crawler.capture.CaptureMiddleware": 950,
+    # Past HttpErrorMiddleware (50): counts the article pages that reached the spider.
+    "crawler.health_stats.HealthStatsMiddleware": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Computed,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Identity,
     Index,
@@ -41,6 +42,15 @@ NAMING_CONVENTION = {
 TimestampUTC = Annotated[dt.datetime, mapped_column(DateTime(timezone=True))]
 TextList = Annotated[list[str], mapped_column(ARRAY(Text), server_default=text("'{}'"))]
 Count = Annotated[int, mapped_column(Integer, server_default=text("0"))]
+FillRate = Annotated[float | None, mapped_column(Double)]
+
+
+def _fill_comment(what: str) -> str:
+    return (
+        f"Share (0 to 1) of the articles this crawl stored that have {what}; "
+        "NULL when it stored none."
+    )
+
 
 CRAWL_TRIGGERS = ("manual", "scheduled")
 CRAWL_STATUSES = ("running", "succeeded", "failed", "timed_out", "interrupted")
@@ -287,6 +297,28 @@ class CrawlRun(Base):
     scrapyd_job: Mapped[str | None] = mapped_column(
         unique=True, comment="The crawl's job id on its scrapyd node; NULL for a local process."
     )
+    # Extraction health (crawler.health): yield = articles_extracted / article_pages.
+    article_pages: Mapped[Count] = mapped_column(
+        comment="Article pages fetched: 2xx responses to article URLs that reached the spider."
+    )
+    articles_extracted: Mapped[Count] = mapped_column(
+        comment="Articles read from those pages that passed validation (stored or spooled)."
+    )
+    article_urls_found: Mapped[Count] = mapped_column(
+        comment=(
+            "Article URLs discovery found (sitemaps, feeds, listings): requested, or "
+            "skipped as already archived (a URL named twice may count twice)."
+        )
+    )
+    fill_title: Mapped[FillRate] = mapped_column(comment=_fill_comment("a title"))
+    fill_body: Mapped[FillRate] = mapped_column(comment=_fill_comment("a body"))
+    fill_published: Mapped[FillRate] = mapped_column(
+        comment=_fill_comment("a publication date or time")
+    )
+    fill_authors: Mapped[FillRate] = mapped_column(comment=_fill_comment("at least one author"))
+    fill_section: Mapped[FillRate] = mapped_column(comment=_fill_comment("a section"))
+    fill_tags: Mapped[FillRate] = mapped_column(comment=_fill_comment("at least one tag"))
+    fill_image: Mapped[FillRate] = mapped_column(comment=_fill_comment("a lead image"))
 
 
 class Capture(Base):
