@@ -111,12 +111,14 @@ _UNFILLED_INPUTS = frozenset({"hidden", "search", "submit", "button", "image", "
 
 #: A paragraph this size (letters, a CJK character counting three) is prose, if punctuated.
 PROSE_PARAGRAPH = 80
-#: Least prose of an article (a short news item has a few sentences).
-MIN_PROSE = 150
+#: Least main text of an article (a short news item has a few sentences). Text, not
+#: prose: a calendar or a list of results is an article whose lines end in no full stop,
+#: and the score weighs the prose.
+MIN_TEXT = 150
 #: The most a character of the page can weigh in :func:`size` (a CJK one).
 CJK_WEIGHT = 3
 #: The score's offset: where the evidence for and against balances.
-THRESHOLD = 3.9
+THRESHOLD = 4.1
 
 
 @dataclass
@@ -309,7 +311,7 @@ def could_be_article(signs: Signs, visible: int) -> bool:
     """
     most = CJK_WEIGHT * visible
     best = _people_and_time(True, True) + _text_score(most, most, 0.0, 0.0)
-    return most >= MIN_PROSE and _signs_score(signs) + best - THRESHOLD > 0
+    return most >= MIN_TEXT and _signs_score(signs) + best - THRESHOLD > 0
 
 
 def _signs_score(s: Signs) -> float:
@@ -346,5 +348,5 @@ def _marks_score(m: Marks) -> float:
 
 
 def is_article(e: Evidence) -> bool:
-    """The verdict: some prose, and more evidence for an article than against."""
-    return e.prose >= MIN_PROSE and score(e) > 0
+    """The verdict: some text, and more evidence for an article than against."""
+    return e.text >= MIN_TEXT and score(e) > 0

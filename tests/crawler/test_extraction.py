@@ -21,6 +21,7 @@ from crawler.extraction.classify import (
     Marks,
     Signs,
     could_be_article,
+    is_article,
     is_story_path,
     page_marks,
     score,
@@ -252,3 +253,11 @@ def test_a_page_whose_signs_no_text_could_outweigh_is_rejected_before_its_text_i
 )
 def test_story_path(path: str, story: bool) -> None:
     assert is_story_path(path) is story
+
+
+def test_an_article_of_unpunctuated_lines_is_judged_by_its_other_evidence() -> None:
+    """A race calendar or a list of results: text, but no sentences; a declared article
+    with a date and a byline at a story's URL is still one."""
+    calendar = replace(_ARTICLE_EVIDENCE, text=900, prose=0)
+    assert is_article(calendar)
+    assert not is_article(replace(calendar, text=100))
