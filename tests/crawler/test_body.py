@@ -33,6 +33,12 @@ def test_paragraphs_of_languages_without_latin_script_are_kept(name: str) -> Non
     assert main_text(tree, URL) == texts(tree, "//h1/following-sibling::p")
 
 
+def test_article_split_across_two_containers_is_kept_whole() -> None:
+    """trafilatura stops at the first container; readability's longer text holds it and more."""
+    tree = page("split.html")
+    assert main_text(tree, URL) == texts(tree, "//div[@id='page']//p | //div[@id='page']//span")
+
+
 def test_headline_is_left_out() -> None:
     tree = page("chinese.html")
     assert texts(tree, "//h1")[0] not in main_text(tree, URL)
