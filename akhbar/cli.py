@@ -12,6 +12,9 @@ from akhbar.tables import echo_table
 from db.config import ConfigError, check_site_url, load_config, parse_host_map
 from db.engine import make_engine
 
+EXIT_DEGRADED = 3
+"""``akhbar crawl``'s exit status for a degraded crawl (1 is a failed one)."""
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -183,7 +186,9 @@ def crawl(
 ) -> None:
     """Crawl OUTLET now, in its own process, and record it in crawl_runs.
 
-    Prints one summary line; exits 1 when the crawl failed.
+    Prints one summary line; exits 1 when the crawl failed, 3 when it is degraded
+    (it stored articles but read far less from its pages than the outlet usually
+    gives; the reason is printed on stderr).
     """
     from crawler.registry import GENERIC, UnknownOutlet, crawl_settings
     from scheduler.crawl import CrawlLocked, CrawlRequest, run_crawl
@@ -213,6 +218,9 @@ def crawl(
     except (UnknownOutlet, CrawlLocked) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())
+    if result.status == "degraded":
+        click.echo(f"degraded: {result.degraded_reason}", err=True)
+        sys.exit(EXIT_DEGRADED)
     if result.status != "succeeded":
         if result.error_summary:
             click.echo(result.error_summary, err=True)

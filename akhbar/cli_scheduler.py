@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import click
 
@@ -39,7 +41,7 @@ def run(state: CliState) -> None:
 @pass_state
 @friendly_errors
 def runs_command(state: CliState, outlet: str | None, limit: int) -> None:
-    """Show the latest crawls, newest first."""
+    """Show the latest crawls, newest first; then why each degraded one is degraded."""
     from db import runs
 
     engine = make_engine(state.database_url())
@@ -67,13 +69,17 @@ def runs_command(state: CliState, outlet: str | None, limit: int) -> None:
         for row in rows
     ]
     echo_table(header, table)
+    _echo_degraded((f"run {row['id']} ({row['outlet']})", row) for row in rows)
 
 
 @cli.command("status")
 @pass_state
 @friendly_errors
 def status(state: CliState) -> None:
-    """Show the daemons (leader, standbys), and each outlet's next and last run."""
+    """Show the daemons (leader, standbys), and each outlet's next and last run.
+
+    An outlet whose last crawl is degraded gets a line saying what dropped.
+    """
     from scheduler.status import collect
 
     engine = make_engine(state.database_url())
@@ -104,6 +110,20 @@ def status(state: CliState) -> None:
             )
         )
     echo_table(header, table)
+    _echo_degraded((item.outlet, item.last_run or {}) for item in report.outlets)
+
+
+def _echo_degraded(runs: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+    """A line under the table for each degraded run: what dropped, from what to what."""
+    lines = [
+        f"{name} degraded: {run.get('degraded_reason')}"
+        for name, run in runs
+        if run.get("status") == "degraded"
+    ]
+    if lines:
+        click.echo()
+    for line in lines:
+        click.echo(line)
 
 
 def _time(value: dt.datetime | None) -> str:

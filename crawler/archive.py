@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
 
+from crawler.health import History, degraded_reasons
 from crawler.outlet import OutletInfo
 from db import articles, captures, runs
-from db.config import load_config
+from db.config import HealthSettings, load_config
 from db.engine import libpq_url, make_engine
 from db.errors import brief, is_connection_error
+from db.health import recent_successes
 from db.spool import default_spool_dir
 
 logger = logging.getLogger(__name__)
@@ -180,6 +182,19 @@ class Archive:
                 raise
             logger.warning("database unavailable (%s): no revisit records this crawl", brief(exc))
             return {}
+
+    def degraded_reasons(
+        self, outlet_name: str, run: Mapping[str, Any], settings: HealthSettings
+    ) -> list[str]:
+        """Why ``run`` (its health columns) is degraded against the outlet's usual."""
+        with self.engine.connect() as connection:
+            history = History(
+                recent=recent_successes(connection, outlet_name, settings.window),
+                measured=recent_successes(
+                    connection, outlet_name, settings.window, settings.min_articles
+                ),
+            )
+        return degraded_reasons(run, history, settings)
 
     def record_counts(self, run_id: int, counts: Mapping[str, Any]) -> None:
         with self.engine.begin() as connection:

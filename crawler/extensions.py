@@ -29,7 +29,10 @@ from twisted.internet.threads import deferToThread
 from crawler.archive import Archive
 from crawler.failures import ERROR_PREFIX, lost_articles
 from crawler.health import health_columns
+from crawler.lock_keeper import CHECK_INTERVAL, LOCK_TAKEN, TAKEN, LockKeeper
+from crawler.lock_watch import LockWatch
 from db import runs
+from db.config import load_config
 from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
@@ -63,19 +66,21 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def crawl_status(stats: Mapping[str, Any]) -> str:
+def crawl_status(stats: Mapping[str, Any], degraded_reason: str | None = None) -> str:
     """How a crawl that ended by itself went, from its stats (with ``finish_reason``).
 
     ``failed`` when it did not run to its end, reached no page of the site, or
     fetched article pages and kept no article at all (:func:`lost_articles` > 0,
-    nothing new, updated, unchanged or spooled); else ``succeeded``.
+    nothing new, updated, unchanged or spooled); else ``degraded`` when its health
+    fell far below its outlet's usual (``degraded_reason``, see ``crawler.health``);
+    else ``succeeded``.
     """
     if stats.get("finish_reason") != "finished" or not stats.get("response_received_count"):
         return "failed"
     kept = sum(int(stats.get(key, 0)) for key in KEPT_ARTICLE_STATS)
     if kept == 0 and lost_articles(errors_by_reason(stats)) > 0:
         return "failed"
-    return "succeeded"
+    return "degraded" if degraded_reason else "succeeded"
 
 
 def is_scrapy_parse(crawler: Crawler) -> bool:
@@ -132,6 +137,9 @@ class CrawlRunRecorder:
         self.owns_run = run_id is None
         self.archive: Archive | None = None
         self.lock_connection: Connection | None = None
+        self.keeper: LockKeeper | None = None
+        """Holds the lock through database outages, once the run began (takes the connection)."""
+        self.watch: LockWatch | None = None
         self.outlet_id: int | None = None
         settings = crawler.settings
         # What the terminal shows, at least INFO: debug lines would crowd out the rest.
@@ -168,6 +176,8 @@ class CrawlRunRecorder:
                 "another crawl of %s is running; not starting a second one", spider.outlet_name
             )
             await self.crawler.engine.close_spider_async(reason="locked")
+        elif self.keeper is not None:
+            self.watch = LockWatch(self.crawler, self.keeper).start()
 
     def _open(self, spider: Spider) -> None:
         self.archive = Archive.from_settings(self.crawler.settings)
@@ -187,8 +197,17 @@ class CrawlRunRecorder:
             scrapyd_job=settings.get("AKHBAR_SCRAPYD_JOB") or None,
         )
         self.lock_connection.commit()
+        if self.run_id is not None:
+            # A database failover interrupts nothing: the keeper takes the lock again after it.
+            interval = settings.getfloat("AKHBAR_LOCK_CHECK_INTERVAL", CHECK_INTERVAL)
+            self.keeper = LockKeeper(
+                self.archive.engine, self.lock_connection, self.outlet_id, self.run_id, interval
+            )
+            self.lock_connection = None
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.watch is not None:
+            self.watch.stop()
         await maybe_deferred_to_future(deferToThread(self._close, reason))
 
     def _close(self, reason: str) -> None:
@@ -201,12 +220,14 @@ class CrawlRunRecorder:
             stats["finish_reason"] = reason
             counts = run_counts(stats)
             status = crawl_status(stats)
+            if status == "succeeded":
+                counts["degraded_reason"] = self._degraded_reason(counts)
+                status = crawl_status(stats, counts["degraded_reason"])
             if counts["errors"] or status != "succeeded":
                 counts["log_tail"] = self.log.tail()
             self.archive.record_counts(self.run_id, counts)
-            if self.owns_run and self.lock_connection is not None:
-                runs.finish_run(self.lock_connection, self.run_id, status)
-                self.lock_connection.commit()
+            if self.keeper is not None:
+                self._finish_run(self.keeper, status)
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
@@ -219,4 +240,28 @@ class CrawlRunRecorder:
         finally:
             if self.lock_connection is not None:
                 self.lock_connection.close()  # closing the session releases the lock
+            if self.keeper is not None:
+                self.keeper.release()
             self.archive.close()
+
+    def _finish_run(self, keeper: LockKeeper, status: str) -> None:
+        """Record the run's end: on the lock's session, or a new one after an outage.
+
+        Checked first: a crawl whose lock another took during an outage is ``interrupted``.
+        """
+        assert self.run_id is not None
+        summary = None
+        if keeper.check(now=True) == TAKEN:
+            status, summary = "interrupted", LOCK_TAKEN
+        with keeper.connection() as connection:
+            runs.finish_run(connection, self.run_id, status, error_summary=summary)
+            connection.commit()
+
+    def _degraded_reason(self, counts: Mapping[str, Any]) -> str | None:
+        """Why this crawl is degraded (reasons joined by "; "), None when it is not."""
+        assert self.archive is not None
+        outlet = self.crawler.spider.outlet_name
+        reasons = self.archive.degraded_reasons(outlet, counts, load_config().health)
+        if reasons:
+            logger.warning("extraction of %s degraded: %s", outlet, "; ".join(reasons))
+        return "; ".join(reasons) or None

@@ -1,18 +1,23 @@
-"""A crawl's extraction health: its yield and the fill rate of each field it stored.
+"""A crawl's extraction health: its yield, its fields' fill rates, whether it is degraded.
 
 Pure functions of a crawl's Scrapy stats (counted by
-:class:`crawler.health_stats.HealthStatsMiddleware`): no I/O, no settings. A site
-that changes its templates keeps answering 200, so a crawl that fetched every
-page can still have read nothing useful from them; these numbers, kept in
-``crawl_runs`` next to the counts, are how that shows.
+:class:`crawler.health_stats.HealthStatsMiddleware`) and of its outlet's earlier
+runs: no I/O. A site that changes its templates keeps answering 200, so a crawl
+that fetched every page can still have read nothing useful from them; these
+numbers, kept in ``crawl_runs`` next to the counts, are how that shows, and
+:func:`degraded_reasons` compares them with what the outlet usually gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from itemadapter import ItemAdapter
+
+from db.config import HealthSettings
 
 FIELDS = ("title", "body", "published", "authors", "section", "tags", "image")
 """The fields whose fill rates are kept, as ``crawl_runs.fill_<field>``."""
@@ -67,3 +72,67 @@ def health_columns(stats: Mapping[str, Any]) -> dict[str, Any]:
         filled = int(stats.get(FIELD_PREFIX + field, 0))
         columns[fill_column(field)] = round(filled / extracted, 4) if extracted else None
     return columns
+
+
+Run = Mapping[str, Any]
+"""A ``crawl_runs`` row, or this crawl's :func:`health_columns`."""
+
+
+@dataclass(frozen=True)
+class History:
+    """An outlet's last successful runs, newest first (``db.health.history``)."""
+
+    recent: Sequence[Run] = ()
+    """The last ``window`` of them: what discovery usually finds."""
+    measured: Sequence[Run] = ()
+    """The last ``window`` of them that fetched ``min_articles`` article pages or more:
+    the usual yield and fill rates (a re-crawl that found nothing new measures none)."""
+
+
+def degraded_reasons(run: Run, history: History, settings: HealthSettings) -> list[str]:
+    """Why ``run`` read far less than its outlet usually does; empty when it did not.
+
+    Each reason names what dropped, from what to what, e.g. ``"authors filled in 0%
+    of articles, usually 87%"``. Nothing is compared without ``min_history`` runs to
+    compare with: a new outlet has no usual yet.
+    """
+    reasons = _discovery(run, history.recent, settings)
+    measured = history.measured
+    if run["article_pages"] >= settings.min_articles and len(measured) >= settings.min_history:
+        reasons += _yield(run, measured, settings)
+        reasons += _fields(run, measured, settings)
+    return reasons
+
+
+def _discovery(run: Run, recent: Sequence[Run], settings: HealthSettings) -> list[str]:
+    if run["article_urls_found"] or len(recent) < settings.min_history:
+        return []
+    usual = statistics.median(r["article_urls_found"] for r in recent)
+    if usual < settings.min_urls_found:
+        return []
+    return [f"discovery found no article URL, usually {usual:g}"]
+
+
+def _yield(run: Run, measured: Sequence[Run], settings: HealthSettings) -> list[str]:
+    now = run["articles_extracted"] / run["article_pages"]
+    usual = statistics.median(r["articles_extracted"] / r["article_pages"] for r in measured)
+    if now >= usual * settings.yield_ratio:
+        return []
+    return [
+        f"{run['articles_extracted']} articles from {run['article_pages']} article pages "
+        f"({now:.0%}), usually {usual:.0%}"
+    ]
+
+
+def _fields(run: Run, measured: Sequence[Run], settings: HealthSettings) -> list[str]:
+    reasons = []
+    for name in FIELDS:
+        column = fill_column(name)
+        now = run[column]
+        rates = [r[column] for r in measured if r[column] is not None]
+        if now is None or len(rates) < settings.min_history:
+            continue
+        usual = statistics.median(rates)
+        if usual >= settings.min_field_rate and now < usual * settings.field_ratio:
+            reasons.append(f"{name} filled in {now:.0%} of articles, usually {usual:.0%}")
+    return reasons

@@ -91,6 +91,32 @@ class ScrapydSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    """When a crawl is ``degraded``, from ``[health]`` (see ``crawler.health``).
+
+    A crawl is compared with its outlet's usual: the median over the outlet's last
+    ``window`` successful crawls, when there are at least ``min_history`` of them.
+    """
+
+    window: int = 5
+    """How many of the outlet's latest successful crawls make its usual."""
+    min_history: int = 3
+    """Fewer successful crawls than this, and nothing is compared: no usual yet."""
+    min_articles: int = 10
+    """Yield and fill rates are compared only for crawls (this one and the usual's) that
+    fetched at least this many article pages: a few pages say little."""
+    yield_ratio: float = 0.5
+    """Degraded when the share of article pages that gave an article falls below this
+    fraction of the usual share."""
+    field_ratio: float = 0.5
+    """Degraded when a field's fill rate falls below this fraction of its usual rate."""
+    min_field_rate: float = 0.3
+    """Fields the outlet usually fills in fewer articles than this are not watched."""
+    min_urls_found: int = 10
+    """Degraded when discovery found no article URL where it usually finds this many."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings in effect for one process."""
 
@@ -106,6 +132,7 @@ class Config:
     outlets: dict[str, OutletSettings] = field(default_factory=dict)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     scrapyd: ScrapydSettings = field(default_factory=ScrapydSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
     spiders_dir: Path | None = None
     """A folder of outlet spider modules of your own, loaded besides ``crawler.spiders``
     (``spiders_dir`` or ``AKHBAR_SPIDERS_DIR``); ``akhbar new-outlet`` writes there."""
@@ -124,6 +151,7 @@ _TOP_LEVEL_KEYS = {
     "scheduler",
     "spiders_dir",
     "scrapyd",
+    "health",
 }
 _OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
@@ -166,6 +194,7 @@ def load_config(
         outlets=_outlets_from_table(raw.get("outlets", {}), where),
         scheduler=_scheduler_from_table(raw.get("scheduler", {}), where),
         scrapyd=_scrapyd_from_table(raw.get("scrapyd", {}), raw.get("scheduler", {}), where),
+        health=_health_from_table(raw.get("health", {}), where),
         spiders_dir=Path(spiders_dir_value).expanduser() if spiders_dir_value else None,
         source=Path(file_path) if file_path else None,
     )
@@ -384,3 +413,43 @@ def _scrapyd_nodes(value: Any, where: str) -> tuple[ScrapydNode, ...]:
     if len(set(urls)) != len(urls):
         raise ConfigError(f"{where}: scrapyd.nodes lists a node twice")
     return tuple(nodes)
+
+
+# [health] key -> (type, smallest, largest allowed value).
+_HEALTH_NUMBERS: dict[str, tuple[type, float, float]] = {
+    "window": (int, 1, math.inf),
+    "min_history": (int, 1, math.inf),
+    "min_articles": (int, 1, math.inf),
+    "yield_ratio": (float, 0.0, 1.0),
+    "field_ratio": (float, 0.0, 1.0),
+    "min_field_rate": (float, 0.0, 1.0),
+    "min_urls_found": (int, 1, math.inf),
+}
+
+
+def _health_from_table(table: Any, where: str) -> HealthSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [health] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        spec = _HEALTH_NUMBERS.get(key)
+        if spec is None:
+            raise ConfigError(f"{where}: unknown key 'health.{key}'")
+        expected, smallest, largest = spec
+        allowed = (int,) if expected is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            name = "an integer" if expected is int else "a number"
+            raise ConfigError(f"{where}: health.{key} must be {name}, not {value!r}")
+        if not smallest <= value <= largest:
+            bounds = (
+                f"at least {smallest}" if largest == math.inf else f"from {smallest} to {largest}"
+            )
+            raise ConfigError(f"{where}: health.{key} must be {bounds}, not {value}")
+        values[key] = expected(value)
+    settings = HealthSettings(**values)
+    if settings.min_history > settings.window:
+        raise ConfigError(
+            f"{where}: health.min_history ({settings.min_history}) cannot exceed "
+            f"health.window ({settings.window})"
+        )
+    return settings

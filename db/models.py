@@ -53,7 +53,7 @@ def _fill_comment(what: str) -> str:
 
 
 CRAWL_TRIGGERS = ("manual", "scheduled")
-CRAWL_STATUSES = ("running", "succeeded", "failed", "timed_out", "interrupted")
+CRAWL_STATUSES = ("running", "succeeded", "degraded", "failed", "timed_out", "interrupted")
 REVISION_REASONS = ("crawl", "reextraction")
 CAPTURE_RECORD_TYPES = ("response", "revisit")
 
@@ -269,7 +269,11 @@ class CrawlRun(Base):
     )
     status: Mapped[str] = mapped_column(
         server_default="running",
-        comment="running, succeeded, failed, timed_out or interrupted.",
+        comment=(
+            "running, succeeded, degraded (stored articles, but read far less from its "
+            "pages than the outlet usually gives: see degraded_reason), failed, timed_out "
+            "or interrupted."
+        ),
     )
     pages_crawled: Mapped[Count] = mapped_column(comment="Responses received.")
     articles_new: Mapped[Count] = mapped_column(comment="Articles stored for the first time.")
@@ -319,6 +323,12 @@ class CrawlRun(Base):
     fill_section: Mapped[FillRate] = mapped_column(comment=_fill_comment("a section"))
     fill_tags: Mapped[FillRate] = mapped_column(comment=_fill_comment("at least one tag"))
     fill_image: Mapped[FillRate] = mapped_column(comment=_fill_comment("a lead image"))
+    degraded_reason: Mapped[str | None] = mapped_column(
+        comment=(
+            "Why the crawl is degraded: what fell far below the outlet's usual (median of its "
+            "last successful crawls), from what to what, '; ' between reasons."
+        )
+    )
 
 
 class Capture(Base):

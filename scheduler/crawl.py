@@ -40,6 +40,8 @@ from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
+FINE = ("succeeded", "degraded")
+"""Statuses of a crawl that ran to its end and stored articles: no error summary of their own."""
 STOP_GRACE_SECONDS = 30.0
 POLL_SECONDS = 0.2
 """How often the parent looks at its child, its time limit and stop requests."""
@@ -113,6 +115,7 @@ class CrawlResult:
     errors: int
     seconds: float
     error_summary: str | None = None
+    degraded_reason: str | None = None
 
     def summary(self) -> str:
         return (
@@ -195,6 +198,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
         articles_unchanged=row["articles_unchanged"],
         errors=row["errors"],
         error_summary=row["error_summary"],
+        degraded_reason=row["degraded_reason"],
         seconds=time.monotonic() - started,
     )
     # No log line of the summary here: the commands print it, the daemon's job logs it.
@@ -225,12 +229,13 @@ def _finish(connection: Connection, run_id: int, outcome: _ProcessOutcome) -> di
     status = outcome.status
     row = runs.get_run(connection, run_id) or {}
     if status == "exited":
-        status = crawl_status(row.get("stats") or {})
+        # The crawl process judged its health against the outlet's usual (crawler.health).
+        status = crawl_status(row.get("stats") or {}, row.get("degraded_reason"))
     runs.finish_run(
         connection,
         run_id,
         status,
-        error_summary=row.get("error_summary") or (None if status == "succeeded" else status),
+        error_summary=row.get("error_summary") or (None if status in FINE else status),
         log_tail=_log_tail(row, outcome, status),
     )
     connection.commit()

@@ -123,6 +123,10 @@ def run_crawl(outlet: str) -> None:
     try:
         result = context.runner.run(request)
         logger.info("crawl %s finished: %s", result.run_id, result.summary())
+        if result.status == "degraded":
+            logger.warning(
+                "%s: crawl %s degraded: %s", outlet, result.run_id, result.degraded_reason
+            )
     except CrawlLocked:
         logger.warning("%s: skipped, another crawl of it is running", outlet)
     except UnknownOutlet as exc:

@@ -253,6 +253,7 @@ def _result(row: dict[str, Any], seconds: float) -> CrawlResult:
         articles_unchanged=row["articles_unchanged"],
         errors=row["errors"],
         error_summary=row["error_summary"],
+        degraded_reason=row["degraded_reason"],
         seconds=seconds,
     )
 

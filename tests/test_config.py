@@ -234,3 +234,32 @@ def test_bad_scrapyd_settings_name_key_and_file(tmp_path: Path, text: str, messa
     with pytest.raises(ConfigError, match=r"akhbar\.toml: ") as exc:
         load_config(path, environ={})
     assert exc.match(message)
+
+
+def test_health_defaults_without_a_table() -> None:
+    health = load_config(environ={}).health
+    assert (health.window, health.min_history, health.field_ratio) == (5, 3, 0.5)
+
+
+def test_health_table(tmp_path: Path) -> None:
+    path = write(tmp_path, "[health]\nwindow = 8\nmin_history = 4\nfield_ratio = 0.25\n")
+    health = load_config(path, environ={}).health
+    assert (health.window, health.min_history, health.field_ratio) == (8, 4, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[health]\nwindoww = 5\n", r"akhbar\.toml: unknown key 'health\.windoww'"),
+        ("[health]\nwindow = 2.5\n", r"akhbar\.toml: health\.window must be an integer"),
+        ("[health]\nwindow = 0\n", r"akhbar\.toml: health\.window must be at least 1"),
+        ("[health]\nfield_ratio = 1.5\n", r"health\.field_ratio must be from 0\.0 to 1\.0"),
+        ("[health]\nyield_ratio = nan\n", r"health\.yield_ratio must be from 0\.0 to 1\.0"),
+        ("[health]\nmin_field_rate = true\n", r"health\.min_field_rate must be a number"),
+        ("[health]\nwindow = 2\nmin_history = 3\n", r"health\.min_history \(3\) cannot exceed"),
+        ("health = 3\n", r"akhbar\.toml: \[health\] must be a table"),
+    ],
+)
+def test_bad_health_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text), environ={})

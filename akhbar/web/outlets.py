@@ -27,7 +27,7 @@ class LastRunOut(BaseModel):
 
     id: int
     trigger: Literal["manual", "scheduled"]
-    status: Literal["running", "succeeded", "failed", "timed_out", "interrupted"]
+    status: Literal["running", "succeeded", "degraded", "failed", "timed_out", "interrupted"]
     started_at: dt.datetime
     finished_at: dt.datetime | None
     pages_crawled: int
