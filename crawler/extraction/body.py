@@ -56,38 +56,13 @@ DATE_LINE_WORDS = 12
 DATE_LINE_LABEL_WORDS = 3
 
 #: Elements that start a line of text.
-_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "pre",
-        "blockquote",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "section",
-        "article",
-        "figure",
-        "figcaption",
-        "header",
-        "footer",
-        "aside",
-        "main",
-    }
-)
+# fmt: off
+_BLOCKS = frozenset({
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+    "blockquote", "table", "tr", "td", "th", "section", "article", "figure", "header", "footer",
+    "aside", "main",
+})
+# fmt: on
 #: Elements whose text a reader does not see.
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 _WORD = re.compile(r"\w+")
@@ -256,9 +231,20 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 def _block_lines(root: lxml.html.HtmlElement) -> list[str]:
-    """The text of an element, one line per block element (paragraph, item, heading...)."""
+    """The text of an element, one line per block element (paragraph, item, heading...).
+
+    Captions are left out, as trafilatura leaves them out.
+    """
     parts: list[str] = []
+    caption = None
     for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        if caption is not None or el.tag == "figcaption":
+            if event == "start":
+                caption = caption if caption is not None else el
+            elif el is caption:
+                caption = None
+                parts.append("\n" + (el.tail or ""))
+            continue
         block = el.tag in _BLOCKS
         if event == "start":
             if block or el.tag == "br":

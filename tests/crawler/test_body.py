@@ -34,7 +34,7 @@ def test_paragraphs_of_languages_without_latin_script_are_kept(name: str) -> Non
 
 
 def test_article_split_across_two_containers_is_kept_whole() -> None:
-    """trafilatura stops at the first container; readability's longer text holds it and more."""
+    """trafilatura stops at the first container; readability reaches the rest (caption out)."""
     tree = page("split.html")
     assert main_text(tree, URL) == texts(tree, "//div[@id='page']//p | //div[@id='page']//span")
 
