@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -132,13 +133,20 @@ def search_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "news-please", "trafilatura"]),
+    type=click.Choice(["jsonl", "news-please", "trafilatura", "warc"]),
     default="jsonl",
     show_default=True,
     help="jsonl: url, outlet, title, body, published, ...; news-please or trafilatura: "
-    "what that tool writes (JSON Lines, one array, or one object per file).",
+    "what that tool writes (JSON Lines, one array, or one object per file); warc: the HTML "
+    "responses of WARC files (.warc or .warc.gz; with -, a list of their paths on stdin).",
 )
-@click.option("--outlet", help="Put every article under this outlet (default: from each record).")
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    help="JSON formats: put every article under this outlet (default: from each record). "
+    "warc: import only the pages of this outlet (repeatable; an outlet's name, or a host).",
+)
 @click.option(
     "--timezone",
     "zone_name",
@@ -152,7 +160,7 @@ def import_command(
     state: CliState,
     files: tuple[str, ...],
     fmt: str,
-    outlet: str | None,
+    outlets: tuple[str, ...],
     zone_name: str | None,
     batch_size: int,
 ) -> None:
@@ -164,6 +172,17 @@ def import_command(
 
     if "-" in files and len(files) > 1:
         raise click.BadParameter("- (stdin) cannot be mixed with files", param_hint="FILES")
+    if fmt == "warc":
+        if zone_name is not None:
+            raise click.BadParameter(
+                "WARC pages are read by their outlet's extraction, which knows its zone",
+                param_hint="--timezone",
+            )
+        _import_warc(state, files, outlets, batch_size)
+        return
+    if len(outlets) > 1:
+        raise click.BadParameter("one outlet only for JSON formats", param_hint="--outlet")
+    outlet = outlets[0] if outlets else None
     show = sys.stderr.isatty()
 
     def progress(summary: object) -> None:
@@ -185,6 +204,45 @@ def import_command(
     finally:
         engine.dispose()
     if show:
+        click.echo("", err=True)
+    for place, reason in summary.errors:
+        click.echo(f"{place}: {reason} (skipped)", err=True)
+    click.echo(summary.summary())
+
+
+def _import_warc(
+    state: CliState, files: tuple[str, ...], outlets: tuple[str, ...], batch_size: int
+) -> None:
+    """``import --format warc``: a progress line on a terminal (at most one a second), the
+    bad records with their file and offset, then the summary."""
+    from pathlib import Path
+
+    from crawler.warc_import import WarcImportSummary, import_warcs
+
+    stdin = files == ("-",)
+    names = [line.strip() for line in sys.stdin if line.strip()] if stdin else list(files)
+    show = sys.stderr.isatty()
+    shown = [0.0]
+
+    def progress(summary: WarcImportSummary) -> None:
+        now = time.monotonic()
+        if show and now - shown[0] >= 1:
+            shown[0] = now
+            click.echo(f"\r{summary.progress()}", nl=False, err=True)
+
+    engine = make_engine(state.database_url())
+    try:
+        summary = import_warcs(
+            engine,
+            state.config,
+            [Path(name) for name in names],
+            only=outlets,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    finally:
+        engine.dispose()
+    if show and shown[0]:
         click.echo("", err=True)
     for place, reason in summary.errors:
         click.echo(f"{place}: {reason} (skipped)", err=True)

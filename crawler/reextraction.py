@@ -178,20 +178,47 @@ def extract(capture: StoredCapture, spider: OutletSpider) -> dict[str, Any] | No
     )
     published = payload.metadata.get("hint-published")
     hint = Entry(url=payload.url, published=published) if published else None
-    encoding = payload.metadata.get("encoding")
-    response = HtmlResponse(
-        url=payload.url,
-        status=payload.status,
-        headers=payload.headers,
-        body=payload.body,
-        request=Request(payload.url, meta={"hint": hint}),
+    response = rebuilt_response(
+        payload.url,
+        payload.status,
+        payload.headers,
+        payload.body,
+        hint,
+        payload.metadata.get("encoding"),
+    )
+    return read_article(spider, response, hint)
+
+
+def rebuilt_response(
+    url: str,
+    status: int,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    hint: Entry | None = None,
+    encoding: str | None = None,
+) -> HtmlResponse:
+    """A kept response as the spider saw it when it was fetched: URL, headers, body, the
+    encoding it was read in (else found as Scrapy finds it) and its sitemap/feed hint."""
+    return HtmlResponse(
+        url=url,
+        status=status,
+        headers=headers,
+        body=body,
+        request=Request(url, meta={"hint": hint}),
         **({"encoding": encoding} if encoding else {}),
     )
+
+
+def read_article(
+    spider: OutletSpider, response: HtmlResponse, hint: Entry | None = None
+) -> dict[str, Any] | None:
+    """The ``articles`` row a crawl stores from ``response`` (``parse_article``, the hint,
+    the normalization pipeline), without its outlet id; None when it is not an article."""
     item = spider.parse_article(response)
     if item is None:
         return None
     apply_hint(item, hint, spider.outlet.timezone)
-    item.fetched_url = payload.url
+    item.fetched_url = response.url
     NormalizationPipeline().process_item(item)
     if not item.title.strip() or not item.body.strip():
         return None

@@ -296,7 +296,7 @@ def _parse(data: bytes, offset: int, length: int) -> Record:
     )
 
 
-def _members(handle: IO[bytes], start: int) -> Iterator[tuple[int, int, bytes]]:
+def gzip_members(handle: IO[bytes], start: int) -> Iterator[tuple[int, int, bytes]]:
     """(offset, length, decompressed bytes) of each complete gzip member from ``start``.
 
     Raises EOFError at a member the file ends inside of, zlib.error at a damaged one.
@@ -333,7 +333,7 @@ def iter_records(
     logs it and appends it to ``problems`` instead of raising.
     """
     with open(path, "rb") as handle:
-        members = _members(handle, start)
+        members = gzip_members(handle, start)
         offset = start
         while True:
             try:

@@ -114,3 +114,49 @@ def captured_outlets(connection: Connection) -> dict[str, str]:
         )
     )
     return dict(rows.tuples().all())
+
+
+def captured_already(
+    connection: Connection, fetches: Sequence[tuple[str, dt.datetime, str]]
+) -> set[tuple[str, dt.datetime, str]]:
+    """Those of ``(url, fetched at, payload digest)`` that have a capture: what an import
+    of someone else's WARC file has already brought in."""
+    if not fetches:
+        return set()
+    urls, times, digests = (list(column) for column in zip(*fetches, strict=True))
+    rows = connection.execute(
+        text(
+            """
+            SELECT c.url, c.fetched_at, c.payload_digest
+            FROM captures c
+            JOIN unnest(CAST(:urls AS text[]), CAST(:times AS timestamptz[]),
+                        CAST(:digests AS text[])) AS k(url, fetched_at, digest)
+              ON c.url = k.url AND c.fetched_at = k.fetched_at AND c.payload_digest = k.digest
+            """
+        ),
+        {"urls": urls, "times": times, "digests": digests},
+    )
+    return {(url, fetched_at, digest) for url, fetched_at, digest in rows}
+
+
+def latest_of_urls(
+    connection: Connection, urls: Sequence[str]
+) -> dict[str, tuple[str, dt.datetime]]:
+    """URL -> (payload digest, fetched at) of its latest capture, whatever the outlet."""
+    rows = connection.execute(
+        text(
+            """
+            SELECT DISTINCT ON (url) url, payload_digest, fetched_at
+            FROM captures WHERE url = ANY(:urls)
+            ORDER BY url, fetched_at DESC
+            """
+        ),
+        {"urls": list(urls)},
+    )
+    return {url: (digest, fetched_at) for url, digest, fetched_at in rows}
+
+
+def outlet_bases(connection: Connection) -> dict[str, str]:
+    """Name -> base URL of every outlet of the archive."""
+    rows = connection.execute(text("SELECT name, base_url FROM outlets ORDER BY id"))
+    return dict(rows.tuples().all())

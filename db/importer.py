@@ -41,11 +41,13 @@ INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
 @dataclass(frozen=True)
 class Place:
-    """Where a record was read: its file (None for a stream), line or array item."""
+    """Where a record was read: its file (None for a stream), line or array item, or the
+    byte offset of a WARC record."""
 
     source: str | None = None
     line: int | None = None
     item: int | None = None
+    offset: int | None = None
 
     def __str__(self) -> str:
         parts = [self.source] if self.source else []
@@ -53,6 +55,8 @@ class Place:
             parts.append(f"line {self.line}")
         if self.item is not None:
             parts.append(f"item {self.item}")
+        if self.offset is not None:
+            parts.append(f"offset {self.offset}")
         return " ".join(parts) or "input"
 
 
