@@ -188,9 +188,10 @@ def crawl(
 
     Prints one summary line; exits 1 when the crawl failed, 3 when it is degraded
     (it stored articles but read far less from its pages than the outlet usually
-    gives; the reason is printed on stderr).
+    gives; the reason is printed on stderr). Either runs the [alerts] command.
     """
     from crawler.registry import GENERIC, UnknownOutlet, crawl_settings
+    from scheduler.alerts import alert_for_run
     from scheduler.crawl import CrawlLocked, CrawlRequest, run_crawl
 
     if outlet == GENERIC and not start_url:
@@ -218,6 +219,7 @@ def crawl(
     except (UnknownOutlet, CrawlLocked) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.summary())
+    alert_for_run(state.config, result.run_id)
     if result.status == "degraded":
         click.echo(f"degraded: {result.degraded_reason}", err=True)
         sys.exit(EXIT_DEGRADED)

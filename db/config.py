@@ -117,6 +117,16 @@ class HealthSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """The command run when a crawl fails or is degraded, from ``[alerts]``."""
+
+    command: str | None = None
+    """A shell command; it gets the crawl's ``crawl_runs`` record as JSON on stdin."""
+    timeout: float = 30.0
+    """Seconds the command may run before it is killed (and that logged)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings in effect for one process."""
 
@@ -133,6 +143,7 @@ class Config:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     scrapyd: ScrapydSettings = field(default_factory=ScrapydSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     spiders_dir: Path | None = None
     """A folder of outlet spider modules of your own, loaded besides ``crawler.spiders``
     (``spiders_dir`` or ``AKHBAR_SPIDERS_DIR``); ``akhbar new-outlet`` writes there."""
@@ -152,6 +163,7 @@ _TOP_LEVEL_KEYS = {
     "spiders_dir",
     "scrapyd",
     "health",
+    "alerts",
 }
 _OUTLET_KEYS = {"schedule": str, "enabled": bool, "url": str, "title": str, "language": str}
 
@@ -195,6 +207,7 @@ def load_config(
         scheduler=_scheduler_from_table(raw.get("scheduler", {}), where),
         scrapyd=_scrapyd_from_table(raw.get("scrapyd", {}), raw.get("scheduler", {}), where),
         health=_health_from_table(raw.get("health", {}), where),
+        alerts=_alerts_from_table(raw.get("alerts", {}), where),
         spiders_dir=Path(spiders_dir_value).expanduser() if spiders_dir_value else None,
         source=Path(file_path) if file_path else None,
     )
@@ -453,3 +466,19 @@ def _health_from_table(table: Any, where: str) -> HealthSettings:
             f"health.window ({settings.window})"
         )
     return settings
+
+
+def _alerts_from_table(table: Any, where: str) -> AlertSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [alerts] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "command":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where}: alerts.command must be a non-empty string")
+            values[key] = value
+        elif key == "timeout":
+            values[key] = _seconds(value, "alerts.timeout", 0.1, where)
+        else:
+            raise ConfigError(f"{where}: unknown key 'alerts.{key}'")
+    return AlertSettings(**values)

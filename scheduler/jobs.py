@@ -17,6 +17,7 @@ from crawler.registry import UnknownOutlet, crawl_settings
 from db.config import Config
 from db.engine import DatabaseUnavailable
 from db.errors import brief
+from scheduler.alerts import alert_for_run
 from scheduler.crawl import CrawlLocked, CrawlRequest, CrawlStop
 from scheduler.runners import Runner, RunnerError, make_runner
 
@@ -127,6 +128,7 @@ def run_crawl(outlet: str) -> None:
             logger.warning(
                 "%s: crawl %s degraded: %s", outlet, result.run_id, result.degraded_reason
             )
+        alert_for_run(context.config, result.run_id)
     except CrawlLocked:
         logger.warning("%s: skipped, another crawl of it is running", outlet)
     except UnknownOutlet as exc:

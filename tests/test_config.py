@@ -263,3 +263,24 @@ def test_health_table(tmp_path: Path) -> None:
 def test_bad_health_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(write(tmp_path, text), environ={})
+
+
+def test_alerts_table(tmp_path: Path) -> None:
+    path = write(tmp_path, '[alerts]\ncommand = "mail -s akhbar ops@example.org"\ntimeout = 5\n')
+    alerts = load_config(path, environ={}).alerts
+    assert (alerts.command, alerts.timeout) == ("mail -s akhbar ops@example.org", 5.0)
+    assert load_config(environ={}).alerts.command is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[alerts]\ncomand = "x"\n', r"akhbar\.toml: unknown key 'alerts\.comand'"),
+        ('[alerts]\ncommand = ""\n', r"akhbar\.toml: alerts\.command must be a non-empty string"),
+        ("[alerts]\ncommand = 3\n", r"alerts\.command must be a non-empty string"),
+        ('[alerts]\ncommand = "x"\ntimeout = 0\n', r"alerts\.timeout must be at least 0\.1"),
+    ],
+)
+def test_bad_alert_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text), environ={})

@@ -6,6 +6,8 @@ The copy's templates are changed between crawls the way a site redesign does
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from akhbar.static_server import StaticSite
 from db import schema
 from db.config import load_config
 from db.engine import make_engine
+from scheduler import jobs
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
@@ -37,6 +40,15 @@ class Site:
     server: StaticSite
     database_url: str
     config_file: Path
+    alerts: Path
+    """What the alert command received: one crawl record (JSON) a line."""
+
+    def alerted(self) -> dict[int, dict]:
+        """Crawl id -> the record the alert command received for it."""
+        if not self.alerts.exists():
+            return {}
+        lines = self.alerts.read_text(encoding="utf-8").splitlines()
+        return {record["id"]: record for record in map(json.loads, lines)}
 
     def crawl(self, full: bool = False) -> CrawlResult:
         config = load_config(self.config_file, environ={"AKHBAR_DATABASE_URL": self.database_url})
@@ -61,6 +73,14 @@ class Site:
         finally:
             engine.dispose()
 
+    def execute(self, sql: str) -> None:
+        engine = make_engine(self.database_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(sql))
+        finally:
+            engine.dispose()
+
     def cli(self, *args: str) -> Result:
         env = {"AKHBAR_DATABASE_URL": self.database_url, "DATABASE_URL": "", "AKHBAR_CONFIG": ""}
         return CliRunner().invoke(cli, list(args), env=env)
@@ -74,15 +94,18 @@ def site(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = folder / "site"
     shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
     config_file = folder / "akhbar.toml"
+    alerts = folder / "alerts.jsonl"
+    server = StaticSite(root).start()
     # Two earlier successful crawls make a usual (the default asks for three).
     config_file.write_text(
         "[health]\nmin_history = 2\n\n"
+        f"[alerts]\ncommand = 'cat >> {alerts}'\n\n"
+        f'[host_map]\n"{HOST}" = "{server.origin}"\n\n'
         "[scheduler.scrapy_settings]\n"
         "AUTOTHROTTLE_ENABLED = false\nCONCURRENT_REQUESTS_PER_DOMAIN = 16\n",
         encoding="utf-8",
     )
-    server = StaticSite(root).start()
-    yield Site(root, server, url, config_file)
+    yield Site(root, server, url, config_file, alerts)
     server.stop()
 
 
@@ -136,9 +159,10 @@ def redesigned_crawl(site: Site, unchanged_crawls: list[CrawlResult]) -> Result:
 
 
 def test_a_crawl_of_an_unchanged_site_is_never_degraded(
-    unchanged_crawls: list[CrawlResult],
+    site: Site, unchanged_crawls: list[CrawlResult]
 ) -> None:
     assert [crawl.status for crawl in unchanged_crawls] == ["succeeded"] * 3
+    assert not set(site.alerted()) & {crawl.run_id for crawl in unchanged_crawls}
 
 
 def test_a_crawl_after_a_redesign_is_degraded_with_what_dropped(
@@ -154,6 +178,10 @@ def test_a_crawl_after_a_redesign_is_degraded_with_what_dropped(
     assert "tags filled in 0% of articles, usually 100%" in reasons
     assert any(reason.startswith("image filled in ") for reason in reasons)
     assert f"degraded: {row['degraded_reason']}" in redesigned_crawl.stderr
+    alert = site.alerted()[row["id"]]
+    assert alert["outlet"] == OUTLET
+    assert (alert["status"], alert["degraded_reason"]) == ("degraded", row["degraded_reason"])
+    assert alert["fill_tags"] == 0.0
 
 
 def test_runs_and_status_show_why(site: Site, redesigned_crawl: Result) -> None:
@@ -164,11 +192,21 @@ def test_runs_and_status_show_why(site: Site, redesigned_crawl: Result) -> None:
     assert f"{OUTLET} degraded: {row['degraded_reason']}" in status.output
 
 
-def test_a_degraded_crawl_is_no_usual(site: Site, redesigned_crawl: Result) -> None:
-    """Compared with the crawls before the redesign, the next one is degraded again."""
-    again = site.crawl(full=True)
-    assert again.status == "degraded"
-    assert again.degraded_reason and "tags filled in 0%" in again.degraded_reason
+def test_a_degraded_crawl_is_no_usual_and_the_daemon_warns_and_alerts(
+    site: Site, redesigned_crawl: Result, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Compared with the crawls before the redesign, the next scheduled one is degraded too."""
+    # Scheduled crawls fetch new articles only: make every article of the site new again.
+    site.execute("DELETE FROM articles")
+    config = load_config(site.config_file, environ={"AKHBAR_DATABASE_URL": site.database_url})
+    jobs.install(jobs.JobContext(config))
+    with caplog.at_level(logging.WARNING, logger="scheduler.jobs"):
+        jobs.run_crawl(OUTLET)
+    (row,) = site.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    assert (row["trigger"], row["status"]) == ("scheduled", "degraded")
+    assert "tags filled in 0%" in row["degraded_reason"]
+    assert f"{OUTLET}: crawl {row['id']} degraded: {row['degraded_reason']}" in caplog.text
+    assert site.alerted()[row["id"]]["trigger"] == "scheduled"
 
 
 def test_a_crawl_that_extracts_nothing_fails_rather_than_degrades(
@@ -177,6 +215,9 @@ def test_a_crawl_that_extracts_nothing_fails_rather_than_degrades(
     for page in site.root.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         page.write_text(html.replace('class="news-content"', 'class="story"'), encoding="utf-8")
-    crawl = site.crawl(full=True)
-    assert crawl.status == "failed"
-    assert site.run_row(crawl.run_id)["degraded_reason"] is None
+    args = ["--config", str(site.config_file), "crawl", OUTLET, "--full"]
+    result = site.cli(*args, "--map-host", f"{HOST}={site.server.origin}")
+    assert result.exit_code == 1, result.output
+    (row,) = site.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    assert (row["status"], row["degraded_reason"]) == ("failed", None)
+    assert site.alerted()[row["id"]]["status"] == "failed"
