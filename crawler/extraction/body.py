@@ -45,6 +45,8 @@ SECOND_OPINION_SHARE = 0.4
 EXTENDS_RATIO = 2
 #: ...and it holds this share of trafilatura's word 4-grams: the same article, longer.
 EXTENDS_COVER = 0.7
+#: A line this long that readability repeats is a repeated caption or teaser, kept once.
+REPEAT_MIN_CHARS = 100
 #: Above this share, the fast extraction is the whole page (bullets and line breaks added).
 WHOLE_SHARE = 1.0
 #: ...on a page with at least this much visible text (a short page may be all article).
@@ -72,7 +74,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NOT_A_DATE_LINE = re.compile(r"[.!?؟。！？:：]$|[|=<>{};'\"]")
 #: A credit line under a picture: "Photo: Reuters", "Image credit: ...", "Foto: dpa".
 _CREDIT = re.compile(
-    r"^(?:photo|image|picture|foto|фото|صورة|φωτογραφία|图片|圖片)s?(?:\s+credits?)?"
+    r"^(?:(?:photo|image|picture|foto|фото|صورة|φωτογραφία|图片|圖片)s?(?:\s+credits?)?|credits?)"
     r"\s*(?:[:：]|by\b|courtesy\b|via\b|来源|來源)",
     re.IGNORECASE,
 )
@@ -211,12 +213,26 @@ def _readability_if_it_extends(tree: lxml.html.HtmlElement, text: str) -> str:
     try:
         # readability drops hidden elements from the tree it is given: give it a copy.
         summary = Document(copy.deepcopy(tree)).summary(html_partial=True)
-        other = "\n".join(_block_lines(lxml.html.fromstring(summary)))
+        other = "\n".join(_once(_block_lines(lxml.html.fromstring(summary))))
     except Exception:  # readability gives up on some pages (no body, no candidate)
         return text
     if len(other) > EXTENDS_RATIO * len(text) and _cover(text, other) >= EXTENDS_COVER:
         return other
     return text
+
+
+def _once(lines: list[str]) -> list[str]:
+    """The lines without repeats of a long one (a gallery's caption under every picture)."""
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        key = clean_text(line)
+        if len(key) >= REPEAT_MIN_CHARS:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(line)
+    return kept
 
 
 def _cover(part: str, whole: str) -> float:

@@ -145,6 +145,7 @@ def test_prose_and_table_rows_are_not_date_lines(line: str) -> None:
         "Photo: Reuters",
         "Image credit: © Example Photos",
         "Foto: dpa",
+        "Credit: Apple",
         "Advertisement",
         "إعلان",
         "🔴 مباشر",
