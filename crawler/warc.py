@@ -95,6 +95,15 @@ class Payload:
     metadata: dict[str, str]
 
 
+def warc_date(when: dt.datetime) -> str:
+    """``WARC-Date`` of an aware time: UTC, ``2024-05-01T10:00:07.123456Z``.
+
+    warcio formats a naive UTC time; given an aware one it writes ``...+00:00Z``, which
+    WARC readers (pywb, warcio's own parser) refuse.
+    """
+    return datetime_to_iso_date(when.astimezone(dt.UTC).replace(tzinfo=None), use_micros=True)
+
+
 def payload_digest(body: bytes) -> str:
     """``sha1:<base32>``, as ``WARC-Payload-Digest`` spells it."""
     digester = Digester("sha1")
@@ -130,7 +139,7 @@ class WarcFiles:
         with self._lock:
             handle, path = self._current()
             writer = WARCWriter(handle, gzip=True, warc_version=WARC_VERSION)
-            date = datetime_to_iso_date(fetch.fetched_at, use_micros=True)
+            date = warc_date(fetch.fetched_at)
             revisit = earlier is not None and earlier.digest == digest
             response = (
                 _revisit_record(writer, fetch, digest, earlier, date)
@@ -212,7 +221,7 @@ def _revisit_record(
         fetch.url,
         digest,
         earlier.url,
-        datetime_to_iso_date(earlier.fetched_at, use_micros=True),
+        warc_date(earlier.fetched_at),
         http_headers=_http_response_headers(fetch),
         warc_headers_dict={"WARC-Date": date},
     )
@@ -408,3 +417,29 @@ def parse_fields(content: bytes) -> dict[str, str]:
         if sep and name.strip():
             fields[name.strip()] = value.strip()
     return fields
+
+
+# Copying -------------------------------------------------------------------------------------
+
+
+def write_warcinfo(out: IO[bytes], name: str) -> None:
+    """The ``warcinfo`` record that opens a WARC file of ours."""
+    WARCWriter(out, gzip=True, warc_version=WARC_VERSION).write_record(_warcinfo_record(name))
+
+
+def copy_capture(path: str | Path, offset: int, length: int, out: IO[bytes]) -> None:
+    """Copy the record at ``offset`` byte for byte, then the metadata record written with it.
+
+    Each record is its own gzip member, so copies make a valid ``.warc.gz``. Raises
+    :class:`CaptureUnreadable` when the record is missing, cut short or damaged.
+    """
+    record = read_record(path, offset, length)  # checks the member before it is copied
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        out.write(handle.read(length))
+        record_id = record.header("WARC-Record-ID")
+        for following in iter_records(path, start=offset + length):
+            if following.type == "metadata" and following.header("WARC-Concurrent-To") == record_id:
+                handle.seek(following.offset)
+                out.write(handle.read(following.length))
+            break

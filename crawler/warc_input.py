@@ -157,8 +157,9 @@ def _event(name: str, offset: int, record: ArcWarcRecord) -> Event:
     if not url.startswith(("http://", "https://")):
         return Unreadable(name, offset, f"no http(s) WARC-Target-URI: {url[:80]!r}")
     try:
-        fetched_at = iso_date_to_datetime(date).replace(tzinfo=dt.UTC)
-    except ValueError:
+        # Akhbar's own files before the warc_date fix say "...+00:00Z": read them too.
+        fetched_at = iso_date_to_datetime(date.replace("+00:00Z", "Z"), tz_aware=True)
+    except (ValueError, TypeError):
         return Unreadable(name, offset, f"WARC-Date is not a date: {date[:40]!r}")
     return WarcResponse(
         path=name,

@@ -25,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from akhbar.cli import cli
 from crawler.text import clean_text
+from crawler.warc import iter_records
 from db import schema
 from db.engine import make_engine
 
@@ -309,3 +310,34 @@ def test_outlet_option_keeps_only_those_outlets_pages(databases, imported, tmp_p
     finally:
         engine.dispose()
     assert names == ["valleyherald.example"]
+
+
+def test_export_warc_copies_the_outlets_captures_and_imports_back(
+    databases, imported, tmp_path
+) -> None:
+    path = tmp_path / "hawarnews.warc.gz"
+    result = akhbar(
+        imported.url,
+        imported.data_dir,
+        "export",
+        "--format",
+        "warc",
+        "--outlet",
+        "hawarnews",
+        "-o",
+        str(path),
+    )
+    assert result.exit_code == 0, result.output
+    records = list(iter_records(path))
+    assert [r.type for r in records[:3]] == ["warcinfo", "response", "metadata"]
+    responses = {r.header("WARC-Target-URI") for r in records if r.type == "response"}
+    assert responses == set(expected_articles("hawarnews"))
+    assert len(records) == 1 + 2 * len(responses)
+    assert f"{len(responses)} captures exported" in result.stderr
+
+    url = databases.create("akhbar_warc_back")
+    schema.upgrade(url)
+    back = akhbar(url, tmp_path / "data", "import", "--format", "warc", str(path))
+    assert back.exit_code == 0, back.output
+    count = len(responses)
+    assert f"{count} articles ({count} new, 0 updated, 0 unchanged)" in back.stdout

@@ -93,3 +93,22 @@ def test_a_damaged_gzip_member_costs_only_its_record(tmp_path: Path) -> None:
     assert [type(e) for e in events] == [WarcResponse, Unreadable, WarcResponse]
     assert events[1].offset == offsets[1]
     assert events[2].url == "https://a.example/2"
+
+
+def test_dates_written_by_akhbar_before_the_warc_date_fix_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(
+            writer.create_warc_record(
+                "https://a.example/1",
+                "response",
+                payload=io.BytesIO(PAGE),
+                length=len(PAGE),
+                http_headers=StatusAndHeaders("200 OK", HTML, protocol="HTTP/1.1"),
+                warc_headers_dict={"WARC-Date": "2024-05-01T10:00:00.250000+00:00Z"},
+            )
+        )
+    [event] = read_warc(path)
+    assert isinstance(event, WarcResponse)
+    assert event.fetched_at == dt.datetime(2024, 5, 1, 10, 0, 0, 250000, tzinfo=dt.UTC)
