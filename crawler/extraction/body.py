@@ -35,7 +35,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from crawler.text import clean_paragraphs, clean_text, is_read_also
+from crawler.text import clean_text, is_read_also
 
 #: Below this share of the page's visible text, the fast extraction looks cut short.
 SHORT_SHARE = 0.2
@@ -108,11 +108,10 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
             text = narrower
     if len(text) < SECOND_OPINION_SHARE * visible:
         text = _readability_if_it_extends(tree, text)
-    lines = _without_links_after_read_also(text.split("\n"), tree)
     left_out = _headlines(tree) | _comment_texts(tree)
     return [
         p
-        for p in clean_paragraphs(lines)
+        for p in _clean_lines(text.split("\n"), tree)
         if p not in left_out and _WORD.search(p) and not is_date_line(p) and not is_label(p)
     ]
 
@@ -165,8 +164,9 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     return (document.text or "") if document is not None else ""
 
 
-def _without_links_after_read_also(lines: list[str], tree: lxml.html.HtmlElement) -> list[str]:
-    """The lines without the links listed under a "read also" line.
+def _clean_lines(lines: list[str], tree: lxml.html.HtmlElement) -> list[str]:
+    """The lines as :func:`crawler.text.clean_paragraphs` cleans them, in one pass, also
+    without the links listed under a "read also" line.
 
     ``وقد يهمك أيضًا:`` is often followed by more headlines, each a paragraph that is
     one link and says nothing to mark it; the markup tells them from prose.
@@ -176,15 +176,18 @@ def _without_links_after_read_also(lines: list[str], tree: lxml.html.HtmlElement
     listing = False
     for line in lines:
         text = clean_text(line)
+        if not text:
+            continue
         if is_read_also(text):
             listing = True
-        elif listing and text:
+            continue
+        if listing:
             if links is None:
                 links = _whole_links(tree)
             if text in links:
                 continue
             listing = False
-        kept.append(line)
+        kept.append(text)
     return kept
 
 
