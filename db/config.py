@@ -64,6 +64,9 @@ class SchedulerSettings:
     scrapy_settings: dict[str, str] = field(default_factory=dict)
     """Extra Scrapy settings for every crawl (``-s KEY=VALUE``), from
     ``[scheduler.scrapy_settings]``; see ``crawler.registry.crawl_settings``."""
+    metrics_address: tuple[str, int] | None = None
+    """Host and port the daemon serves Prometheus metrics on (``"127.0.0.1:9464"``);
+    None, the default, serves none: a daemon opens no port it was not asked to."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,9 @@ def _scheduler_from_table(table: Any, where: str) -> SchedulerSettings:
         if key == "scrapy_settings":
             values[key] = _scrapy_settings_from_table(value, where)
             continue
+        if key == "metrics_address":
+            values[key] = _listen_address(value, f"scheduler.{key}", where)
+            continue
         if key == "runner":
             if value not in RUNNERS:
                 raise ConfigError(
@@ -349,6 +355,22 @@ def _scheduler_from_table(table: Any, where: str) -> SchedulerSettings:
             raise ConfigError(f"{where}: scheduler.{key} must be at least {minimum}, not {value}")
         values[key] = expected(value)
     return SchedulerSettings(**values)
+
+
+def _listen_address(value: Any, key: str, where: str) -> tuple[str, int]:
+    """``"HOST:PORT"`` (``"[::1]:9464"`` for IPv6) as (host, port)."""
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: {key} must be a string "HOST:PORT", not {value!r}')
+    host, sep, port = value.rpartition(":")
+    bracketed = host.startswith("[") and host.endswith("]")
+    host = host[1:-1] if bracketed else host
+    if not sep or not host or (":" in host and not bracketed):
+        raise ConfigError(
+            f'{where}: {key} must be "HOST:PORT" ("[::1]:PORT" for IPv6), not {value!r}'
+        )
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"{where}: {key} needs a port from 1 to 65535, not {value!r}")
+    return host, int(port)
 
 
 def _scrapy_settings_from_table(table: Any, where: str) -> dict[str, str]:

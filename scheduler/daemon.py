@@ -43,6 +43,7 @@ from db.errors import brief
 from db.leadership import Leadership, LeadershipLost, identity
 from db.schedules import ScheduleError
 from scheduler import jobs
+from scheduler.metrics import MetricsServer, serve_metrics
 from scheduler.schedules import outlet_schedules, parse_schedule
 
 logger = logging.getLogger(__name__)
@@ -118,11 +119,18 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self.leadership: Leadership | None = None
         self.signals: list[str] = []
+        self.metrics: MetricsServer | None = None
 
     # Life --------------------------------------------------------------------
 
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; return the exit status (0 after a clean stop)."""
+        # First, so that an address already in use stops the daemon before it does anything.
+        self.metrics = serve_metrics(
+            self.config,
+            lambda: self.leadership.url if self.leadership else None,
+            lambda: self.leadership is not None and self.leadership.is_leader,
+        )
         jobs.install(self.context)
         self._install_signal_handlers()
         # One line per crawl start/finish is ours; APScheduler's own per-run lines are noise.
@@ -312,6 +320,8 @@ class Daemon:
                 os._exit(1)
         if self.leadership is not None:
             self.leadership.close()
+        if self.metrics is not None:  # served until now: a stop's crawls show in the metrics
+            self.metrics.stop()
         logger.info("daemon %s stopped", identity())
 
 
