@@ -80,7 +80,7 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     if not classify.could_be_article(signs, len(root.text_content())):
         return None  # the main text, date and byline could not change the verdict
     scope = fields.container(h1) if h1 is not None else None
-    headings = fields.headings(scope if scope is not None else root)
+    headings = fields.headings(scope if scope is not None else root, h1)
     paragraphs = [p for p in main_text(root, canonical) if p not in headings and p != title]
     dateline = None
     if len(paragraphs) > 1 and fields.is_dateline(paragraphs[0]):

@@ -27,6 +27,7 @@ _BYLINE_LABEL = re.compile(r"^\s*(?:by|par|بقلم|كتب|كتبت|إعداد|�
 #: The site name after a ``<title>``'s headline (``Headline - Site``, ``Headline | Site``).
 _TITLE_SUFFIX = re.compile(r"\s+[-|–—:·]\s+[^-|–—]+$")
 _SENTENCE_END = re.compile(r"[.!?؟:،,;؛…。！？]$")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def tokens(text: str) -> set[str]:
@@ -89,14 +90,32 @@ def container(h1: Any) -> Any:
     return parent if parent is not None else h1
 
 
-def headings(scope: Any) -> set[str]:
-    """Texts of the headings of the article (title, subtitle), kept out of the body."""
-    found = set()
-    for el in scope.iter("h1", "h2", "h3"):
-        text = element_text(el)
-        if text:
-            found.add(text)
+def headings(scope: Any, h1: Any | None) -> set[str]:
+    """Texts of the headings the body must not repeat: the headline and what comes before
+    it in its container (kicker, section label), the :func:`subtitle` the item stores
+    apart, and the headings of boxes that are not the article (related stories,
+    comments, widgets). The article's own subheadings are part of its text."""
+    kicker = h1 is not None
+    sub = subtitle(h1)
+    found = {sub} if sub else set()
+    for el in scope.iter(*_HEADINGS):
+        if el is h1:
+            kicker = False
+        if kicker or el is h1 or _in_box(el, scope):
+            text = element_text(el)
+            if text:
+                found.add(text)
     return found
+
+
+def _in_box(el: Any, scope: Any) -> bool:
+    """True when *el* is inside a box of other articles or readers' text within *scope*."""
+    for parent in el.iterancestors():
+        if parent is scope:
+            return False
+        if ELSEWHERE_CLASS.search(classes(parent)):
+            return True
+    return False
 
 
 def is_dateline(paragraph: str) -> bool:

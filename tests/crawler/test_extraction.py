@@ -1,9 +1,10 @@
 """crawler.extraction.extract_article on small pages shaped like real ones.
 
 The pages in ``tests/fixtures/extraction/`` were written for these tests (an
-article with a related-stories box, an article with a comment form and a
-newsletter box, a Chinese article, listings, a product page, forum threads, a
-service page, a documentation page); each test checks one behaviour.
+article with a related-stories box, one with a kicker, a subtitle and subheadings,
+an article with a comment form and a newsletter box, a Chinese article, listings, a
+product page, forum threads, a service page, a documentation page); each test
+checks one behaviour.
 """
 
 from __future__ import annotations
@@ -47,6 +48,27 @@ def test_article_with_a_related_stories_box_is_an_article() -> None:
     assert "Bus fares to rise" not in item.body
     assert item.published_date == date(2024, 3, 12)
     assert item.authors == ["Maria Lindqvist"]
+
+
+def test_subheadings_stay_in_the_body_and_the_kicker_and_subtitle_do_not() -> None:
+    """The article's own h2/h3 are part of its text; the kicker before the headline and
+    the subtitle stored apart are not repeated in the body, nor a related box's heading."""
+    url = "https://courier.example.org/2024/05/02/how-the-valley-towns-kept-their-night-trains/"
+    item = extract_article(page("article_subheadings.html"), url)
+    assert item is not None
+    assert item.title == "How the valley towns kept their night trains"
+    assert item.subtitle == "Three mayors, one petition and a timetable nobody wanted to lose"
+    paragraphs = item.body.split("\n\n")
+    for subheading in (
+        "A petition that reached every household",
+        "What the mayors offered in return",
+        "Figures to watch",
+    ):
+        assert subheading in paragraphs
+    assert paragraphs[0].startswith("When the rail operator announced")
+    assert item.subtitle not in item.body
+    assert "Transport" not in paragraphs
+    assert "More from Transport" not in item.body
 
 
 def test_tracking_parameter_is_not_a_reason_to_reject() -> None:
