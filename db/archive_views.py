@@ -107,9 +107,10 @@ _ARTICLE_SQL = text(
     SELECT a.id, a.url, o.name AS outlet, o.title AS outlet_title,
            o.timezone AS outlet_timezone, a.title, a.subtitle, a.body, a.authors,
            a.section, a.tags, a.language, a.published_at, a.published_date,
-           a.modified_at, a.first_seen_at, a.last_seen_at, a.content_hash,
+           a.modified_at, a.first_seen_at, l.last_seen_at, a.content_hash,
            a.word_count, a.dateline
     FROM articles a JOIN outlets o ON o.id = a.outlet_id
+    JOIN article_last_seen l ON l.article_id = a.id
     WHERE a.id = :id
     """
 )

@@ -472,9 +472,9 @@ def build_tsquery(connection: Connection, query: str) -> str | None:
 # The first window suits the commonest words (the newest
 # CANDIDATES * WINDOW_SLACK / COMMON_FRACTION articles, read off the statistics
 # ANALYZE keeps); it widens by the density it found until it holds more than
-# CANDIDATES matches, the last pass being the whole archive on the plain GIN
-# index. A rare word costs a few cheap passes, a common one a single pass over a
-# small window. ``exhaustive=True`` ranks every match instead.
+# CANDIDATES matches, the last pass being the whole archive on the words alone
+# (their postings in the same index). A rare word costs a few cheap passes, a
+# common one a single pass over a small window. ``exhaustive=True`` ranks every match instead.
 
 CANDIDATES = 500
 WINDOW_SLACK = 1.5  # aim each window at 1.5x the candidates the density predicts
@@ -552,6 +552,13 @@ _ORDER = {
 }
 
 
+# The expression of ix_articles_search_recent, the one search index (migration
+# 9d4f2a6c8e31): the document plus its week lexeme. Every match is found through it
+# (the week lexeme matches no word), so no second GIN index is kept up to date.
+_WITH_WEEK = "(a.search_vector || public.akhbar_recency_week_v1(a.published_at, a.published_date))"
+_MATCH = f"{_WITH_WEEK} @@ m.q"
+
+
 # Both tsqueries are bound parameters cast once in FROM, never a function per row:
 # :mq finds the matches, :tsq (the full query) ranks them.
 def _exhaustive_hits_sql(sort: SortOrder, conditions: str) -> Any:
@@ -561,7 +568,7 @@ def _exhaustive_hits_sql(sort: SortOrder, conditions: str) -> Any:
                pg_catalog.ts_rank(a.search_vector, q.q) AS rank
         FROM CAST(:tsq AS tsquery) AS q(q), CAST(:mq AS tsquery) AS m(q), articles a
         JOIN outlets o ON o.id = a.outlet_id
-        WHERE a.search_vector @@ m.q {conditions}
+        WHERE {_MATCH} {conditions}
         ORDER BY {_ORDER[sort]}
         LIMIT :limit OFFSET :offset
         """
@@ -574,15 +581,11 @@ def _exhaustive_counts_sql(conditions: str) -> Any:
         SELECT o.name, count(*)
         FROM CAST(:mq AS tsquery) AS m(q), articles a
         JOIN outlets o ON o.id = a.outlet_id
-        WHERE a.search_vector @@ m.q {conditions}
+        WHERE {_MATCH} {conditions}
         GROUP BY o.name
         ORDER BY count(*) DESC, o.name
         """
     )
-
-
-# The expression of ix_articles_search_recent: the document plus its week lexeme.
-_WITH_WEEK = "(a.search_vector || public.akhbar_recency_week_v1(a.published_at, a.published_date))"
 
 
 Window = Literal["weeks", "range", "filter", None]
@@ -593,17 +596,17 @@ def _candidates_sql(conditions: str, window: Window, ranked: bool) -> Any:
 
     ``weeks``: a window of a few weeks, matched on the week lexemes of
     ix_articles_search_recent. Wider, where GIN would test many week postings for
-    every article: ``range``, a range of ix_articles_recency ANDed with the plain GIN
-    index, or, when the word has few matches in all (reading a long btree range would
-    cost more than fetching them), ``filter``: the plain GIN index, the window tested
+    every article: ``range``, a range of ix_articles_recency ANDed with the words'
+    GIN postings, or, when the word has few matches in all (reading a long btree range would
+    cost more than fetching them), ``filter``: the words' GIN postings, the window tested
     on the rows (OFFSET 0 keeps the planner from turning the test into a btree scan).
     ``None``: every match.
     """
     match = {
         "weeks": f"{_WITH_WEEK} @@ (m.q && w.q)",
-        "range": f"a.search_vector @@ m.q AND {RECENCY} >= :cutoff",
-        "filter": "a.search_vector @@ m.q",
-        None: "a.search_vector @@ m.q",
+        "range": f"{_MATCH} AND {RECENCY} >= :cutoff",
+        "filter": _MATCH,
+        None: _MATCH,
     }[window]
     weeks = ", CAST(:wq AS tsquery) AS w(q)" if window == "weeks" else ""
     rank = "pg_catalog.ts_rank(c.search_vector, q.q)" if ranked else "0"
