@@ -8,6 +8,8 @@ PostgreSQL, and a database outage loses nothing: see :class:`StoragePipeline`.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -18,12 +20,16 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive, outlet_row, spool_dir
 from crawler.capture import CaptureMiddleware
+from crawler.extensions import CrawlRunRecorder
 from crawler.items import ArticleItem
 from crawler.language import detect_language
+from crawler.lock_keeper import HELD, TAKEN, LockKeeper
+from crawler.lock_watch import lock_retaken
 from crawler.text import clean_text, content_hash, word_count
 from crawler.urls import canonicalize_url
 from db import spool
@@ -31,6 +37,11 @@ from db.articles import StoreResult
 from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
+
+OUTAGE_WAIT = 60.0
+"""Default of ``AKHBAR_OUTAGE_WAIT``: seconds a crawl that ended during a database outage
+waits for the database, to store its spool and record its end (failovers take 20–60 s)."""
+OUTAGE_POLL = 1.0
 
 
 class ValidationPipeline:
@@ -115,9 +126,17 @@ class StoragePipeline:
     error) is stored row by row and the refused rows are spooled too. The next
     crawl that reaches the database replays the spool before crawling, as does
     ``akhbar spool replay``.
+
+    What an outage spooled is stored by the crawl itself as soon as the database
+    takes a batch again (:meth:`resume`) and, at the latest, when the crawl ends,
+    waiting up to ``AKHBAR_OUTAGE_WAIT`` seconds for the database if the crawl
+    ended by itself. A crawl that holds its outlet's lock itself (``scrapy crawl``,
+    scrapyd) does so only once the lock is its own again (:mod:`crawler.lock_keeper`).
     """
 
-    def __init__(self, crawler: Crawler, batch_size: int, spool_dir: Path) -> None:
+    def __init__(
+        self, crawler: Crawler, batch_size: int, spool_dir: Path, outage_wait: float = 0.0
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = batch_size
@@ -131,16 +150,23 @@ class StoragePipeline:
         self.database_down = False
         """Set when a store gave up on the database: the next batches try once instead of
         waiting out the whole back-off each, until one gets through."""
+        self.outage_spooled = False
+        """Set while this crawl's spool file holds articles an outage kept out."""
+        self.outage_wait = outage_wait
+        self._resuming = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         if not crawler.settings.getbool("AKHBAR_STORE", True):
             raise NotConfigured("AKHBAR_STORE is off")
-        return cls(
+        pipeline = cls(
             crawler,
             crawler.settings.getint("AKHBAR_STORE_BATCH_SIZE", 100),
             spool_dir(crawler.settings),
+            crawler.settings.getfloat("AKHBAR_OUTAGE_WAIT", OUTAGE_WAIT),
         )
+        crawler.signals.connect(pipeline.lock_retaken, signal=lock_retaken)
+        return pipeline
 
     async def open_spider(self) -> None:
         await maybe_deferred_to_future(deferToThread(self._open, self.crawler.spider))
@@ -183,6 +209,7 @@ class StoragePipeline:
     async def close_spider(self) -> None:
         try:
             await self._flush()
+            await maybe_deferred_to_future(deferToThread(self._finish_spool))
         finally:
             if self.spool is not None:
                 self.spool.close()
@@ -208,6 +235,8 @@ class StoragePipeline:
                     brief(exc),
                 )
                 self._store_each(batch)
+        if self.outage_spooled and not self.database_down and self._lock_is_ours():
+            self.resume()
 
     def _store_each(self, batch: list[dict[str, Any]]) -> None:
         for index, row in enumerate(batch):
@@ -246,6 +275,73 @@ class StoragePipeline:
         self.database_down = True
         self.stats.inc_value("akhbar/errors/database_unavailable", len(rows))
         self._spool(rows, f"database unavailable ({brief(exc)})")
+        self.outage_spooled = True  # after the write: a replay under way cannot clear it early
+
+    def resume(self) -> None:
+        """Store what the outage spooled, the database answering again; thread-safe.
+
+        Only this crawl's own file: the others belong to running crawls (locked) or
+        to the next crawl's replay. A connection error leaves the file for later.
+        """
+        assert self.archive is not None and self.spool is not None
+        with self._resuming:
+            if not self.outage_spooled:
+                return
+            self.outage_spooled = False
+            self.spool.close()  # releases the file's flock, so that replay can take it
+            try:
+                replayed = spool.replay_file(self.archive.engine, self.spool.path)
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                self.outage_spooled = self.database_down = True
+                logger.info("database unavailable (%s): spool kept for later", brief(exc))
+                return
+            if replayed.busy:  # a store spooled again meanwhile: its writer took the file
+                self.outage_spooled = True
+            self.database_down = False
+        logger.info("database back: this crawl's spool stored: %s", replayed.summary())
+        self.stats.inc_value("akhbar/articles_replayed", replayed.articles)
+        self.stats.inc_value("akhbar/articles_new", replayed.new)
+        self.stats.inc_value("akhbar/articles_updated", replayed.updated)
+        self.stats.inc_value("akhbar/articles_unchanged", replayed.unchanged)
+
+    def _finish_spool(self) -> None:
+        """Store what the outage spooled before the crawl ends, if the database is back.
+
+        A crawl that ended by itself waits ``outage_wait`` seconds for it (a failover
+        takes up to a minute); one being stopped does not, having a grace to keep.
+        """
+        wait = self.outage_wait if self.crawler.crawling else 0.0
+        deadline = time.monotonic() + wait
+        while self.outage_spooled:
+            keeper = self._lock_keeper()
+            if keeper is not None and keeper.check() == TAKEN:
+                return
+            if keeper is None or keeper.state == HELD:
+                self.resume()
+            if not self.outage_spooled or time.monotonic() >= deadline:
+                break
+            time.sleep(OUTAGE_POLL)
+        if self.outage_spooled:
+            logger.warning(
+                "database still unavailable: %s left for the next crawl or `akhbar spool replay`",
+                self.spool.path if self.spool is not None else self.spool_dir,
+            )
+
+    def lock_retaken(self) -> Deferred[None]:
+        return deferToThread(self.resume)
+
+    def _lock_keeper(self) -> LockKeeper | None:
+        """The keeper of the outlet's lock when this crawl process holds the lock itself
+        (``scrapy crawl``, scrapyd); None when the parent process holds it (``akhbar``)."""
+        recorder = self.crawler.get_extension(CrawlRunRecorder)
+        return None if recorder is None else recorder.keeper
+
+    def _lock_is_ours(self) -> bool:
+        """Whether storing the spool may go ahead: the lock is held, or held by our parent."""
+        keeper = self._lock_keeper()
+        return keeper is None or keeper.state == HELD
 
     def _spool(self, rows: list[dict[str, Any]], reason: str) -> None:
         assert self.spool is not None

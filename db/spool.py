@@ -199,6 +199,13 @@ def replay(engine: Engine, directory: Path) -> ReplayResult:
     return result
 
 
+def replay_file(engine: Engine, path: Path) -> ReplayResult:
+    """Store one spool file, as :func:`replay` does (a crawl replaying its own file)."""
+    result = ReplayResult()
+    _replay_file(engine, path, result)
+    return result
+
+
 def _replay_file(engine: Engine, path: Path, result: ReplayResult) -> None:
     try:
         handle = path.open("rb")

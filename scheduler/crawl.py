@@ -13,7 +13,6 @@ stopped by the kernel if the parent dies (:mod:`scheduler.child`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
@@ -24,19 +23,18 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archive import Archive
 from crawler.extensions import LOG_TAIL_LINES, crawl_status
+from crawler.lock_keeper import LOCK_TAKEN, TAKEN, LockKeeper
 from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config
 from db.engine import libpq_url, make_engine
-from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +44,8 @@ STOP_GRACE_SECONDS = 30.0
 POLL_SECONDS = 0.2
 """How often the parent looks at its child, its time limit and stop requests."""
 LOCK_CHECK_SECONDS = 5.0
-"""How often the parent checks that it still holds the outlet's lock."""
+"""How often the parent checks that it still holds the outlet's lock (and, after losing it
+to a database outage, the longest wait between attempts to take it again)."""
 
 
 class CrawlLocked(Exception):
@@ -168,24 +167,19 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
                 raise CrawlLocked(f"another crawl of {target.outlet_name} is running")
             logger.info("crawl %s of %s started", run_id, request.outlet)
             started = time.monotonic()
-
-            def still_locked() -> bool:
-                try:
-                    return runs.holds_outlet_lock(lock, outlet_id)
-                finally:
-                    lock.rollback()  # never sit idle in a transaction for a whole crawl
-
-            outcome = _run_process(
-                crawl_command(request, target, run_id),
-                crawl_environment(config, request, database_url),
-                request,
-                still_locked,
-            )
-            row = _record_end(archive, lock, run_id, outcome)
-            # Our session's lock dies with the connection if that was lost meanwhile.
-            with contextlib.suppress(SQLAlchemyError):
-                runs.unlock_outlet(lock, outlet_id)
-                lock.commit()
+            # A database failover interrupts nothing: the keeper takes the lock again after it,
+            # and the crawl stops only if another crawl took it meanwhile.
+            keeper = LockKeeper(archive.engine, lock, outlet_id, run_id, LOCK_CHECK_SECONDS)
+            try:
+                outcome = _run_process(
+                    crawl_command(request, target, run_id),
+                    crawl_environment(config, request, database_url),
+                    request,
+                    keeper.check,
+                )
+                row = _record_end(archive, keeper, run_id, outcome)
+            finally:
+                keeper.release()
     finally:
         archive.close()
     result = CrawlResult(
@@ -208,21 +202,23 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
 
 
 def _record_end(
-    archive: Archive, lock: Connection, run_id: int, outcome: _ProcessOutcome
+    archive: Archive, keeper: LockKeeper, run_id: int, outcome: _ProcessOutcome
 ) -> dict[str, Any]:
     """Record how the crawl ended and return its row.
 
-    On the lock's connection if it still works, else on a new one: a database that
-    went away and came back during the crawl must not leave the run ``running``.
+    On the lock's connection if it still works, else on a new one, retried with
+    back-off: a database that went away and came back during the crawl must not
+    leave the run ``running``.
     """
-    try:
-        return _finish(lock, run_id, outcome)
-    except SQLAlchemyError as exc:
-        if not is_connection_error(exc):
-            raise
-        logger.warning("database connection lost during the crawl (%s); reconnecting", brief(exc))
-    with archive.engine.connect() as connection:
-        return _finish(connection, run_id, outcome)
+
+    def finish() -> dict[str, Any]:
+        ended = outcome
+        if keeper.check(now=True) == TAKEN and outcome.error_summary is None:
+            ended = replace(outcome, status="interrupted", error_summary=LOCK_TAKEN)
+        with keeper.connection() as connection:
+            return _finish(connection, run_id, ended)
+
+    return archive.retrying(finish)
 
 
 def _finish(connection: Connection, run_id: int, outcome: _ProcessOutcome) -> dict[str, Any]:
@@ -235,7 +231,9 @@ def _finish(connection: Connection, run_id: int, outcome: _ProcessOutcome) -> di
         connection,
         run_id,
         status,
-        error_summary=row.get("error_summary") or (None if status in FINE else status),
+        error_summary=outcome.error_summary
+        or row.get("error_summary")
+        or (None if status in FINE else status),
         log_tail=_log_tail(row, outcome, status),
     )
     connection.commit()
@@ -260,6 +258,8 @@ class _ProcessOutcome:
     """``exited``, ``failed``, ``timed_out`` or ``interrupted``."""
     log_tail: str
     keyboard_interrupt: bool = False
+    error_summary: str | None = None
+    """Why the parent stopped the crawl, when the run's own summary would not say."""
 
 
 def launcher_command(command: list[str]) -> list[str]:
@@ -271,9 +271,10 @@ def _run_process(
     command: list[str],
     env: dict[str, str],
     request: CrawlRequest,
-    still_locked: Callable[[], bool],
+    lock_state: Callable[[], str],
 ) -> _ProcessOutcome:
-    """Run the crawl process to its end, its time limit, a stop request or the lock's loss."""
+    """Run the crawl process to its end, its time limit, a stop request, or another crawl
+    taking its lock during a database outage (``lock_state``: a :class:`LockKeeper`'s check)."""
     stop = request.stop
     with (
         tempfile.NamedTemporaryFile(mode="w+", encoding="utf-8", errors="replace") as log,
@@ -290,8 +291,8 @@ def _run_process(
             process_group=0,
         )
         deadline = None if request.timeout is None else time.monotonic() + request.timeout
-        next_lock_check = time.monotonic() + LOCK_CHECK_SECONDS
         keyboard_interrupt = False
+        error_summary = None
         try:
             while True:
                 try:
@@ -315,17 +316,12 @@ def _run_process(
                     stop_process(process, request.kill_grace, stop)
                     outcome = "timed_out"
                     break
-                if now >= next_lock_check:
-                    next_lock_check = now + LOCK_CHECK_SECONDS
-                    if not _lock_held(still_locked):
-                        # Without the lock another crawl of the outlet may start: stop ours.
-                        logger.error(
-                            "crawl of %s lost its lock (database connection lost); stopping it",
-                            request.outlet,
-                        )
-                        stop_process(process, request.kill_grace, stop)
-                        outcome = "interrupted"
-                        break
+                if lock_state() == TAKEN:
+                    # Another crawl of the outlet runs (or ran) meanwhile: ours must not go on.
+                    logger.error("crawl of %s: %s; stopping it", request.outlet, LOCK_TAKEN)
+                    stop_process(process, request.kill_grace, stop)
+                    outcome, error_summary = "interrupted", LOCK_TAKEN
+                    break
         except KeyboardInterrupt:
             stop_process(process, request.kill_grace, stop)
             outcome = "interrupted"
@@ -336,7 +332,7 @@ def _run_process(
         _echo(echo)
         log.seek(0)
         tail = "".join(deque(log, maxlen=LOG_TAIL_LINES))
-        return _ProcessOutcome(outcome, tail, keyboard_interrupt)
+        return _ProcessOutcome(outcome, tail, keyboard_interrupt, error_summary)
 
 
 def _echo(reader: TextIO | None) -> None:
@@ -345,14 +341,6 @@ def _echo(reader: TextIO | None) -> None:
         return
     sys.stderr.write(reader.read())
     sys.stderr.flush()
-
-
-def _lock_held(still_locked: Callable[[], bool]) -> bool:
-    try:
-        return still_locked()
-    except Exception as exc:  # any database error means the lock cannot be vouched for
-        logger.debug("lock check failed: %s", exc)
-        return False
 
 
 def stop_process(
