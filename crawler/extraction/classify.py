@@ -233,18 +233,21 @@ def page_marks(root: Any, anchors: set[str]) -> Marks:
     fields = [((f.get("type") or "text").lower(), f.get("value") or "") for f in root.iter("input")]
     actions = links + [element_text(b) for b in root.iter("button")]
     actions += [value for kind, value in fields if kind in ("submit", "button")]
+    # One walk for the counted tags: an XPath count() per tag scans the whole page each.
+    tags = Counter(el.tag for el in root.iter("pre", "code", "time", "textarea", "select"))
     return Marks(
         shop=_matching(_SHOP_CLASS, classes),
         posts=_matching(_POST_CLASS, classes)
         + _matching(_POST_ITEMTYPE, Counter(root.xpath("//@itemtype", smart_strings=False))),
-        code=int(root.xpath("count(//pre|//code)")),
-        times=int(root.xpath("count(//time)")),
+        code=tags["pre"] + tags["code"],
+        times=tags["time"],
         edit_links=_matching(_EDIT_TEXT, Counter(links))
         + _matching(_EDIT_HREF, Counter(root.xpath("//a/@href", smart_strings=False))),
         calls_to_action=_matching(
             _CALL_TO_ACTION, Counter(t for t in actions if len(t) <= CTA_LENGTH)
         ),
-        inputs=int(root.xpath("count(//textarea|//select)"))
+        inputs=tags["textarea"]
+        + tags["select"]
         + sum(kind not in _UNFILLED_INPUTS for kind, _ in fields),
     )
 

@@ -231,6 +231,7 @@ def _walk(tree: Any) -> _Page:
     order: dict[Any, int] = {}
     numeric: set[tuple[int, int, int]] = set()
     lang = og_locale = None
+    date_classes: dict[tuple[str, str], bool] = {}
     for i, el in enumerate(tree.iter()):
         tag = el.tag
         if not isinstance(tag, str):
@@ -256,23 +257,40 @@ def _walk(tree: Any) -> _Page:
             itemprops.append((prop, el))
         if tag in _NO_TEXT_TAGS:
             continue
-        if tag in ("time", "abbr") or _DATE_CLASS.search(
-            f"{el.get('class') or ''} {el.get('id') or ''}"
-        ):
+        if tag in ("time", "abbr") or _date_classed(el, date_classes):
             lines.append((i, el, True))
             seen.add(el)
         # Text nodes that hold a year: date lines whatever their markup.
-        for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            if text and len(text) <= MAX_LINE and _YEARISH.search(text):
-                numeric.update(numeric_dates(text))
-                if owner not in seen:
-                    lines.append((i, owner, False))
-                    seen.add(owner)
+        text = el.text
+        if text and len(text) <= MAX_LINE and _YEARISH.search(text):
+            numeric.update(numeric_dates(text))
+            if el not in seen:
+                lines.append((i, el, False))
+                seen.add(el)
+        text = el.tail
+        if text and len(text) <= MAX_LINE and _YEARISH.search(text):
+            numeric.update(numeric_dates(text))
+            owner = el.getparent()
+            if owner not in seen:
+                lines.append((i, owner, False))
+                seen.add(owner)
     metas.sort()
     return _Page(
         metas, modified, ld_texts, itemprops, lines, order, _language(lang), scripts,
         _language(og_locale), numeric,
     )  # fmt: skip
+
+
+def _date_classed(el: Any, known: dict[tuple[str, str], bool]) -> bool:
+    """True when the element's class or id names a date line; each distinct pair is matched
+    once (*known*): pages repeat the same classes on hundreds of elements."""
+    key = (el.get("class") or "", el.get("id") or "")
+    if key == ("", ""):
+        return False
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _DATE_CLASS.search(f"{key[0]} {key[1]}") is not None
+    return found
 
 
 def _order(first: int, second: int, year: int, url_day: date | None) -> str | None:
