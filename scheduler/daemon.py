@@ -93,6 +93,23 @@ class _CrawlExecutor(ThreadPoolExecutor):
         super().submit_job(job, run_times)
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, surviving a job store that drops its connection.
+
+    APScheduler 3 guards reading due jobs but not the next-run-time query that ends each
+    pass of its loop: a lost connection there ends the loop's thread with a traceback.
+    Here that pass waits ``jobstore_retry_interval`` instead, as for the guarded read, and
+    the main loop, which sees the outage on its own connection, stops or keeps the scheduler.
+    """
+
+    def _process_jobs(self) -> float | None:
+        try:
+            return super()._process_jobs()
+        except _DATABASE_ERRORS as exc:
+            logger.warning("job store unavailable: %s", brief(exc))
+            return self.jobstore_retry_interval
+
+
 class Backoff:
     """Delays that double from ``start`` up to ``cap``, for retrying the database."""
 
@@ -208,7 +225,7 @@ class Daemon:
 
     def _start_scheduler(self, url: str) -> None:
         store = SQLAlchemyJobStore(engine=make_engine(url, pool_size=2), tablename=JOBSTORE_TABLE)
-        scheduler = BackgroundScheduler(
+        scheduler = _Scheduler(
             jobstores={"default": store},
             executors={"default": _CrawlExecutor(self.settings.max_crawls)},
             job_defaults={
