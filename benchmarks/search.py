@@ -39,10 +39,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from benchmarks._common import machine_info, print_report
-from benchmarks.corpus import CORPUS, read_corpus
+from benchmarks.corpus import CORPUS, generate, read_corpus
 from benchmarks.import_corpus import sizes
 from db import schema
 from db.engine import make_engine
+from db.importer import import_file
 from db.search import CANDIDATES, build_tsquery, search
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,10 @@ MODES = ("default", "no_snippets", "filtered", "exhaustive")
 EXHAUSTIVE_BUDGET_S = 40.0  # per band and archive; the queries run are counted in "n"
 FILTER_OUTLET = "skynewsarabia.com"
 _WORD = re.compile(r"[\u0621-\u064A]{3,}")
+# The expression of the search index (migration 9d4f2a6c8e31), to count matches on it.
+SEARCH_INDEX = (
+    "(a.search_vector || public.akhbar_recency_week_v1(a.published_at, a.published_date))"
+)
 _MARKS = re.compile(r"[\u064B-\u065F\u0640]")
 
 
@@ -85,7 +90,7 @@ def _match_count(engine: Engine, query: str) -> int | None:
         if tsq is None or (" " in query and " & " not in tsq):
             return None  # a stop word: not the query it claims to be
         return connection.execute(
-            text("SELECT count(*) FROM articles WHERE search_vector @@ CAST(:q AS tsquery)"),
+            text(f"SELECT count(*) FROM articles a WHERE {SEARCH_INDEX} @@ CAST(:q AS tsquery)"),
             {"q": tsq},
         ).scalar_one()
 
@@ -220,6 +225,37 @@ def _sizes(url: str) -> dict[str, int]:
     return {name: size for name, size in sizes(url).items() if name in _REPORTED_SIZES}
 
 
+def burst(url: str, count: int) -> dict[str, Any]:
+    """Import ``count`` new articles without VACUUM: the searches that follow read what a
+    burst of writes left in the GIN pending list (bounded by gin_pending_list_limit)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM articles").fetchone()
+    before, last_id = (int(row[0]), int(row[1])) if row else (0, 0)
+    engine = make_engine(url)
+    began = time.perf_counter()
+    import_file(engine, generate(read_corpus(CORPUS), before + count, before))  # type: ignore[arg-type]
+    seconds = time.perf_counter() - began
+    engine.dispose()
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        pending = conn.execute(
+            "SELECT pending_pages, pending_tuples FROM pgstatginindex('ix_articles_search_recent')"
+        ).fetchone()
+    return {
+        "burst_articles": count,
+        "burst_rows_per_s": round(count / seconds, 1),
+        "pending_pages": pending[0] if pending else None,
+        "pending_tuples": pending[1] if pending else None,
+        "last_id_before": last_id,
+    }
+
+
+def drop_burst(url: str, last_id: int) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DELETE FROM articles WHERE id > %s", (last_id,))
+        conn.execute("VACUUM ANALYZE articles")
+
+
 def _prepare(url: str) -> None:
     """Migrate to head (the recency indexes) and refresh statistics."""
     schema.upgrade(url)
@@ -232,6 +268,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", action="append", required=True, help="repeatable")
     parser.add_argument("--reps", type=int, default=6, help="runs per query (1 cold + warm)")
     parser.add_argument("--exhaustive-reps", type=int, default=2, help="runs per exhaustive query")
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        help="first import this many articles into each archive, not vacuumed (searches then "
+        "read the GIN pending list); deleted again afterwards",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -244,8 +287,13 @@ def main(argv: list[str] | None = None) -> None:
     first.dispose()
     results = {}
     for url in args.database_url:
-        figures = measure(url, queries, args.reps, args.exhaustive_reps)
-        results[str(figures["articles"])] = figures
+        burst_figures = burst(url, args.burst) if args.burst else None
+        try:
+            figures = measure(url, queries, args.reps, args.exhaustive_reps)
+        finally:
+            if burst_figures:
+                drop_burst(url, burst_figures["last_id_before"])
+        results[str(figures["articles"])] = {**figures, "burst": burst_figures}
     rows = []
     for size, figures in results.items():
         for band, per_band in figures["bands"].items():

@@ -55,6 +55,7 @@ _SUFFIX_PASSES = (
 )
 _CACHE_LIMIT = 500_000  # distinct runs kept; a long crawl's vocabulary stays bounded
 _stems: dict[str, str] = {}
+_pairs: dict[str, tuple[str, str]] = {}  # token as written -> (normalized, stemmed)
 
 
 def normalize(text: str) -> str:
@@ -107,6 +108,28 @@ def prepared(title: str | None, subtitle: str | None, body: str | None) -> list[
     """The argument of ``akhbar_ar_document_v1``: each field normalized, then stemmed."""
     texts: list[str] = []
     for field in (title, subtitle, body):
-        normal = normalize(field or "")
-        texts += [normal, stem(normal)]
+        texts += _prepare_field(field or "")
     return texts
+
+
+def _prepare_field(text: str) -> tuple[str, str]:
+    """(normalized, stemmed) of one field, a space-separated token at a time from a cache.
+
+    Both functions act on each side of a space alone (a space is neither changed nor a
+    letter), except NFKC, which normalize applies to the whole text when any
+    presentation form occurs: such a text takes the long way.
+    """
+    if _PRESENTATION_FORMS.search(text):
+        normal = normalize(text)
+        return normal, stem(normal)
+    pairs = _pairs
+    done = [pairs.get(token) or _pair(token) for token in text.split(" ")]
+    return " ".join([pair[0] for pair in done]), " ".join([pair[1] for pair in done])
+
+
+def _pair(token: str) -> tuple[str, str]:
+    if len(_pairs) >= _CACHE_LIMIT:
+        _pairs.clear()
+    normal = normalize(token)
+    pair = _pairs[token] = (normal, stem(normal))
+    return pair
