@@ -228,7 +228,9 @@ def page_marks(root: Any, anchors: set[str]) -> Marks:
     matched once: pages repeat the same classes and link texts hundreds of times.
     """
     classes = Counter(root.xpath("//@class", smart_strings=False))
-    links = [element_text(a) for a in root.iter("a")]
+    link_elements = list(root.iter("a"))
+    links = [element_text(a) for a in link_elements]
+    hrefs = [href for a in link_elements if (href := a.get("href")) is not None]
     anchors.update(links)
     fields = [((f.get("type") or "text").lower(), f.get("value") or "") for f in root.iter("input")]
     actions = links + [element_text(b) for b in root.iter("button")]
@@ -241,8 +243,7 @@ def page_marks(root: Any, anchors: set[str]) -> Marks:
         + _matching(_POST_ITEMTYPE, Counter(root.xpath("//@itemtype", smart_strings=False))),
         code=tags["pre"] + tags["code"],
         times=tags["time"],
-        edit_links=_matching(_EDIT_TEXT, Counter(links))
-        + _matching(_EDIT_HREF, Counter(root.xpath("//a/@href", smart_strings=False))),
+        edit_links=_matching(_EDIT_TEXT, Counter(links)) + _matching(_EDIT_HREF, Counter(hrefs)),
         calls_to_action=_matching(
             _CALL_TO_ACTION, Counter(t for t in actions if len(t) <= CTA_LENGTH)
         ),

@@ -210,7 +210,6 @@ class _Page:
     """Candidate date lines with their document position, and whether their markup says
     they are one (``<time>``, a date-classed element) rather than only their text."""
 
-    order: dict[Any, int]
     lang: str | None
     scripts: list[str]
     """Inline scripts other than JSON-LD: the page's own data (Next.js, Nuxt, analytics)."""
@@ -228,7 +227,6 @@ def _walk(tree: Any) -> _Page:
     itemprops: list[tuple[str, Any]] = []
     lines: list[tuple[int, Any, bool]] = []
     seen: set[Any] = set()
-    order: dict[Any, int] = {}
     numeric: set[tuple[int, int, int]] = set()
     lang = og_locale = None
     date_classes: dict[tuple[str, str], bool] = {}
@@ -236,7 +234,6 @@ def _walk(tree: Any) -> _Page:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        order[el] = i
         if tag == "meta":
             _read_meta(el, metas, modified, itemprops)
             if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
@@ -276,7 +273,7 @@ def _walk(tree: Any) -> _Page:
                 seen.add(owner)
     metas.sort()
     return _Page(
-        metas, modified, ld_texts, itemprops, lines, order, _language(lang), scripts,
+        metas, modified, ld_texts, itemprops, lines, _language(lang), scripts,
         _language(og_locale), numeric,
     )  # fmt: skip
 
@@ -566,25 +563,35 @@ def _headline_of(tree: Any, headline: Any | None) -> Any | None:
     return max(h1s, key=shared)
 
 
-def _near_before(headline: Any, order: dict[Any, int]) -> tuple[int, int]:
-    """Document positions of the headline's close ancestor: its lines before the h1 are near."""
+def _near_before(tree: Any, headline: Any) -> tuple[int, int | None]:
+    """Document positions of the headline's close ancestor (its lines before the h1 are
+    near) and of the headline (None when it is not in *tree*)."""
     top = headline
     for _ in range(NEAR_BEFORE_LEVELS):
         parent = top.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
         top = parent
-    return order.get(top, 0), order.get(headline, 0)
+    # Counted as the walk counts, up to the headline only: the top of a page is short.
+    top_at = None
+    for i, el in enumerate(tree.iter()):
+        if el is top:
+            top_at = i
+        if el is headline:
+            return top_at or 0, i
+    return top_at or 0, None
 
 
-def _lines(page: _Page, headline: Any | None, path: str, ev: _Evidence) -> None:
+def _lines(page: _Page, tree: Any, headline: Any | None, path: str, ev: _Evidence) -> None:
     """Sort the page's date lines into near the headline, elsewhere, and modifications.
 
     Near: after the headline, or before it within its close ancestor (a date
     above the title), closest first. Lines in related boxes and comments are dropped.
     """
-    h_pos = page.order.get(headline, -1) if headline is not None else -1
-    before = _near_before(headline, page.order) if headline is not None else (0, -1)
+    h_pos, before = -1, (0, -1)
+    if headline is not None:
+        top_at, h_at = _near_before(tree, headline)
+        h_pos, before = (-1, (top_at, 0)) if h_at is None else (h_at, (top_at, h_at))
     stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     near_machine: list[_When] = []
     near: list[tuple[int, _When]] = []
@@ -706,7 +713,7 @@ def _collect(tree: Any, url: str, headline: Any | None) -> tuple[_Evidence, _Pag
         printed_far=[],
         modified=[m for m in modified if m],
     )
-    _lines(page, h1, urlsplit(url).path, ev)
+    _lines(page, tree, h1, urlsplit(url).path, ev)
     ev.machine.extend(m for m in (_machine(v, lang) for v in ld_page) if m)
     return ev, page
 
