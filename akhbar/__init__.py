@@ -1,1 +1,2 @@
-"""Akhbar's faces: the command line (and later the search web app)."""
+"""Akhbar's faces: the command line (``akhbar ...``) and the search web page and API
+(``akhbar.web``)."""

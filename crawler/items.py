@@ -6,7 +6,6 @@ page with no I/O; the pipelines validate, normalize, dedupe and store it.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -59,6 +58,3 @@ class ArticleItem:
 
     fetched_url: str | None = None
     """The URL the page was actually fetched from (before canonicalization)."""
-
-    def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)

@@ -1,7 +1,9 @@
 """Scrapy settings for Akhbar's spiders.
 
-The database URL and host map are not here: components read them through
-``db.config.load_config`` (environment and config file), like the rest of Akhbar.
+The database URL and host map have no value here: components read them through
+``db.config.load_config`` (environment and config file), like the rest of Akhbar. A Scrapy
+setting of the same name given for one crawl (``-s AKHBAR_DATABASE_URL=...``,
+``-s AKHBAR_HOST_MAP=...``) overrides the URL and adds to (or overrides) the host map.
 """
 
 from crawler.local_spiders import spider_modules

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 import psycopg
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import Config
 from db.embedded import embedded_database_url
@@ -74,10 +73,6 @@ def check_connection(url: str) -> None:
         raise DatabaseUnavailable(
             f"cannot connect to PostgreSQL at {describe_server(url)}: {reason}"
         ) from exc
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def plain_libpq_url(url: str) -> str:

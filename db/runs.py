@@ -21,13 +21,6 @@ from db.models import CrawlRun, Outlet
 logger = logging.getLogger(__name__)
 
 CRAWL_LOCK_CLASS = 0x616B68  # first key of the two-key advisory lock: "akh"
-COUNT_FIELDS = (
-    "pages_crawled",
-    "articles_new",
-    "articles_updated",
-    "articles_unchanged",
-    "errors",
-)
 
 
 def try_lock_outlet(connection: Connection, outlet_id: int) -> bool:

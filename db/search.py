@@ -56,10 +56,6 @@ _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _ARABIC_WORD = re.compile(r"^[\u0621-\u064A]+$")
 
 
-class SearchError(Exception):
-    """A search could not run (the database failed); the message is safe to show."""
-
-
 class UnknownFilter(ValueError):
     """A filter names an outlet or a language the archive does not have.
 
