@@ -252,6 +252,8 @@ class Daemon:
         run time survives restarts and changes of leader (a run missed meanwhile
         happens on return); a new or changed one is written with its stable id and
         ``replace_existing=True``; the jobs of outlets gone or disabled are removed.
+        A job stored under the job function's former name is pointed at the current one,
+        its next run time kept.
         """
         existing = {
             job.id: job for job in scheduler.get_jobs() if job.id.startswith(jobs.JOB_ID_PREFIX)
@@ -270,6 +272,8 @@ class Daemon:
             wanted.add(job_id)
             name = f"crawl {outlet.outlet} ({outlet.schedule}, jitter {self.settings.jitter:g}s)"
             job = existing.get(job_id)
+            if job is not None and job.name == name and job.func_ref in jobs.FORMER_JOB_REFERENCES:
+                job = scheduler.modify_job(job_id, func=jobs.JOB_REFERENCE)
             if job is not None and job.name == name and job.func_ref == jobs.JOB_REFERENCE:
                 logger.info("%s: every %s, next at %s", outlet.outlet, outlet.schedule, _when(job))
                 continue

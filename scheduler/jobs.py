@@ -1,4 +1,5 @@
-"""The scheduled job: crawl one outlet. Referenced by text, ``"scheduler.jobs:run_crawl"``.
+"""The scheduled job: crawl one outlet. Referenced by text,
+``"scheduler.jobs:run_scheduled_crawl"``.
 
 APScheduler stores a job as that reference and its arguments (the outlet's name)
 in PostgreSQL, so a stored job must not carry the configuration or the daemon's
@@ -23,7 +24,9 @@ from scheduler.runners import Runner, RunnerError, make_runner
 
 logger = logging.getLogger(__name__)
 
-JOB_REFERENCE = "scheduler.jobs:run_crawl"
+JOB_REFERENCE = "scheduler.jobs:run_scheduled_crawl"
+FORMER_JOB_REFERENCES = ("scheduler.jobs:run_crawl",)
+"""What stored jobs referred to before; the daemon rewrites them to :data:`JOB_REFERENCE`."""
 JOB_ID_PREFIX = "crawl:"
 
 
@@ -98,7 +101,7 @@ def install(context: JobContext) -> None:
     _context = context
 
 
-def run_crawl(outlet: str) -> None:
+def run_scheduled_crawl(outlet: str) -> None:
     """Crawl ``outlet`` once (trigger ``scheduled``); never raises, so one bad crawl
     cannot stop the daemon: every outcome is logged, and recorded when it ran."""
     context = _context
@@ -141,3 +144,10 @@ def run_crawl(outlet: str) -> None:
         logger.exception("%s: crawl failed unexpectedly", outlet)
     finally:
         context.crawls.end(outlet)
+
+
+# The job's former name, kept because APScheduler resolves a stored job's reference when it
+# loads the job, before the daemon's _sync_jobs can rewrite it: without this name, a job
+# stored by an earlier Akhbar would be deleted on load ("Unable to restore job") and lose its
+# next run time. Not for new code: use run_scheduled_crawl.
+run_crawl = run_scheduled_crawl

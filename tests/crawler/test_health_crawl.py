@@ -201,7 +201,7 @@ def test_a_degraded_crawl_is_no_usual_and_the_daemon_warns_and_alerts(
     config = load_config(site.config_file, environ={"AKHBAR_DATABASE_URL": site.database_url})
     jobs.install(jobs.JobContext(config))
     with caplog.at_level(logging.WARNING, logger="scheduler.jobs"):
-        jobs.run_crawl(OUTLET)
+        jobs.run_scheduled_crawl(OUTLET)
     (row,) = site.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
     assert (row["trigger"], row["status"]) == ("scheduled", "degraded")
     assert "tags filled in 0%" in row["degraded_reason"]
