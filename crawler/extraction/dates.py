@@ -176,7 +176,6 @@ _SLUG_DATE = re.compile(
 _DAY_FIRST_DOMAINS = (".uk", ".au", ".nz", ".ie", ".in", ".za")
 #: A day in folders with the month's name: ``/blog/2023/october/03/slug``.
 _NAMED_MONTH_PATH = re.compile(r"/((?:19|20)\d\d)/([^\W\d_]{3,12})/(0?[1-9]|[12]\d|3[01])(?:/|$)")
-_WORDS = re.compile(r"\s+")
 _KEY_PUNCTUATION = re.compile(r"[^a-z]")
 _WORD = re.compile(r"\w+")
 
@@ -449,7 +448,8 @@ def _in_article(el: Any) -> bool:
 
 
 def _text(el: Any) -> str:
-    return _WORDS.sub(" ", "".join(el.itertext())).strip()
+    # str.split() splits on the characters ``\s`` matches, at a third of a regex's cost.
+    return " ".join("".join(el.itertext()).split())
 
 
 def _microdata(el: Any, lang: str | None) -> _When | None:
