@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.config import Config, ConfigError
 from db.embedded import EmbeddedServerError
-from db.engine import DatabaseUnavailable, check_connection, libpq_url
+from db.engine import DatabaseUnavailable, check_connection, ensure_database_url
 from db.errors import brief, is_connection_error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,7 +29,7 @@ class CliState:
     def database_url(self) -> str:
         """The libpq URL in effect, checked to be reachable."""
         if self._url is None:
-            url = libpq_url(self.config)
+            url = ensure_database_url(self.config)
             check_connection(url)
             self._url = url
         return self._url

@@ -21,7 +21,7 @@ from crawler.health import History, degraded_reasons
 from crawler.outlet import OutletInfo
 from db import articles, captures, runs
 from db.config import HealthSettings, load_config
-from db.engine import libpq_url, make_engine
+from db.engine import ensure_database_url, make_engine
 from db.errors import brief, is_connection_error
 from db.health import recent_successes
 from db.spool import default_spool_dir
@@ -79,7 +79,7 @@ class Archive:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Archive:
-        url = settings.get("AKHBAR_DATABASE_URL") or libpq_url(load_config())
+        url = settings.get("AKHBAR_DATABASE_URL") or ensure_database_url(load_config())
         return cls(
             make_engine(url, pool_size=2, max_overflow=0),
             revisit_days=settings.getfloat("AKHBAR_REVISIT_DAYS", 2.0),

@@ -20,8 +20,9 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached; the message names the server, never the password."""
 
 
-def libpq_url(config: Config) -> str:
-    """The URL in effect, as psql takes it: the configured one, else the embedded server's."""
+def ensure_database_url(config: Config) -> str:
+    """The URL in effect, as psql takes it: the configured one, else the embedded server's,
+    which this starts (in ``config.data_dir``) if it is not running yet."""
     if config.database_url:
         return config.database_url
     return embedded_database_url(config.data_dir)

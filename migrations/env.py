@@ -13,7 +13,7 @@ from alembic import context
 from sqlalchemy import text
 
 from db.config import load_config
-from db.engine import libpq_url, make_engine
+from db.engine import ensure_database_url, make_engine
 from db.models import Base
 
 MIGRATION_LOCK_KEY = 0x616B6862  # "akhb": any constant shared by every Akhbar process
@@ -28,7 +28,7 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 def run_migrations_online() -> None:
     config = context.config
-    url = config.attributes.get("database_url") or libpq_url(load_config())
+    url = config.attributes.get("database_url") or ensure_database_url(load_config())
     engine = make_engine(url)
     with engine.connect() as connection:
         connection.execute(text("SET lock_timeout = '30s'"))

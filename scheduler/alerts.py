@@ -20,7 +20,7 @@ from typing import Any
 
 from db import runs
 from db.config import Config
-from db.engine import libpq_url, make_engine
+from db.engine import ensure_database_url, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _load(config: Config, run_id: int) -> dict[str, Any] | None:
-    engine = make_engine(libpq_url(config), pool_size=1)
+    engine = make_engine(ensure_database_url(config), pool_size=1)
     try:
         with engine.connect() as connection:
             return runs.get_run(connection, run_id)

@@ -34,7 +34,7 @@ from crawler.lock_keeper import LOCK_TAKEN, TAKEN, LockKeeper
 from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config
-from db.engine import libpq_url, make_engine
+from db.engine import ensure_database_url, make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
     A KeyboardInterrupt stops the crawl, records it ``interrupted``, and is raised again.
     """
     target = resolve(request.outlet, config, request.url)
-    database_url = libpq_url(config)
+    database_url = ensure_database_url(config)
     archive = Archive(make_engine(database_url, pool_size=1))
     try:
         outlet_id = archive.register_outlet(target.outlet_name, target.outlet)

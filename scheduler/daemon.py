@@ -38,7 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.config import Config
 from db.embedded import EmbeddedServerError
-from db.engine import DatabaseUnavailable, describe_server, libpq_url, make_engine
+from db.engine import DatabaseUnavailable, describe_server, ensure_database_url, make_engine
 from db.errors import brief
 from db.leadership import Leadership, LeadershipLost, identity
 from db.schedules import ScheduleError
@@ -201,7 +201,7 @@ class Daemon:
     def _leadership(self) -> Leadership:
         if self.leadership is None:
             # The embedded server (no URL configured) is started here, retried like the rest.
-            self.leadership = Leadership(libpq_url(self.config))
+            self.leadership = Leadership(ensure_database_url(self.config))
         return self.leadership
 
     # Signals -----------------------------------------------------------------

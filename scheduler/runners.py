@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from crawler.registry import CrawlTarget, resolve
 from db import runs
 from db.config import Config, ScrapydNode
-from db.engine import libpq_url, make_engine
+from db.engine import ensure_database_url, make_engine
 from scheduler.crawl import POLL_SECONDS, CrawlRequest, CrawlResult, run_crawl
 from scheduler.scrapyd import ScrapydClient, ScrapydError
 
@@ -208,7 +208,7 @@ class ScrapydRunner:
         The job is over when this runs, so the crawl wrote what it could; a run
         still ``running`` was left by a process killed or crashed.
         """
-        engine = make_engine(libpq_url(self.config), pool_size=1)
+        engine = make_engine(ensure_database_url(self.config), pool_size=1)
         try:
             with engine.connect() as connection:
                 row = runs.job_run(connection, dispatched.job)
