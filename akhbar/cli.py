@@ -8,7 +8,7 @@ import sys
 import click
 
 from akhbar.context import CliState, friendly_errors, pass_state
-from akhbar.tables import echo_table
+from akhbar.text_table import echo_table
 from db.config import ConfigError, check_site_url, load_config, parse_host_map
 from db.engine import make_engine
 

@@ -15,7 +15,7 @@ import click
 
 from akhbar.cli import cli
 from akhbar.context import CliState, friendly_errors, pass_state
-from akhbar.tables import echo_table
+from akhbar.text_table import echo_table
 from db.engine import make_engine
 
 
