@@ -23,8 +23,6 @@ from db import schema
 from db.embedded import embedded_database_url, stop_embedded
 from db.engine import make_engine
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 @pytest.fixture(scope="session", autouse=True)
 def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

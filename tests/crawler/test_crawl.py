@@ -29,10 +29,10 @@ from db.articles import copies_of
 from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
+from tests.support import FIXTURES
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 OUTLETS = {
     "casablancatoday": "https://www.casablancatoday.com",
     "hawarnews": "https://www.hawarnews.com",

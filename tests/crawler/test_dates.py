@@ -14,10 +14,10 @@ from crawler.dates import (
     parse_rfc822_datetime,
     to_utc,
 )
+from tests.support import FIXTURES
 
 UTC = UTC
 DAMASCUS = "Asia/Damascus"
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def utc(*args: int) -> datetime:

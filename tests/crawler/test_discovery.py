@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.discovery import parse_feed, parse_sitemap, robots_sitemaps
+from tests.support import FIXTURES
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 CASABLANCA = FIXTURES / "casablancatoday" / "site"
 HAWAR = FIXTURES / "hawarnews" / "site"
 

@@ -26,8 +26,7 @@ from crawler import discovery
 from crawler.items import ArticleItem
 from crawler.spiders.generic import GenericSpider, looks_like_article_path
 from crawler.text import clean_text
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.support import FIXTURES
 
 #: Outlets whose saved sites are used, with the page a user would start a crawl from.
 START_PATHS = {"casablancatoday": "/", "hawarnews": "/ar/"}

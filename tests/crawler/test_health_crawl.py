@@ -24,10 +24,10 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler import jobs
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
+from tests.support import FIXTURES
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 OUTLET = "hawarnews"
 HOST = "www.hawarnews.com"
 FAST = {"AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}

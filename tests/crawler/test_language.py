@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from crawler.language import detect_language
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.support import FIXTURES
 
 
 def _fixture_articles() -> list:

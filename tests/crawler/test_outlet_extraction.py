@@ -38,8 +38,8 @@ import crawler.spiders
 from crawler.items import ArticleItem
 from crawler.spiders.base import OutletSpider
 from crawler.text import clean_text, is_read_also
+from tests.support import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = FIXTURES / "seeds"
 
 #: Spider modules that are not outlets and so need no saved pages.

@@ -16,10 +16,10 @@ from db import schema
 from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, run_crawl
+from tests.support import FIXTURES
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 OUTLET = "casablancatoday"
 HOST = "www.casablancatoday.com"
 FAST = {"AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "16"}

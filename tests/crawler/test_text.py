@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 from lxml import html
@@ -17,8 +16,7 @@ from crawler.text import (
     split_br_lines,
     word_count,
 )
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.support import FIXTURES
 
 
 def _truth_articles() -> list[dict]:

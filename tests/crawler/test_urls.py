@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from crawler.urls import (
     canonicalize_url,
     host_of,
 )
+from tests.support import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASA = "https://www.casablancatoday.com"
 HAWAR = "https://www.hawarnews.com"
 TAG_ENCODED = (

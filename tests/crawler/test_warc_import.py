@@ -28,10 +28,10 @@ from crawler.text import clean_text
 from crawler.warc import iter_records
 from db import schema
 from db.engine import make_engine
+from tests.support import FIXTURES
 
 pytestmark = pytest.mark.db
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OUTLETS = ("casablancatoday", "hawarnews")
 VALLEY = (
     "https://www.valleyherald.example/news/2021/03/14/river-levels-fall-as-dam-repairs-finish-early"

@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,11 @@ from db import schema
 from db.config import load_config
 from scheduler.crawl import CrawlLocked, CrawlRequest, CrawlResult, run_crawl
 from tests.reliability.hostile_server import GOOD, HostileSite
+from tests.support import FIXTURES, REPO, wait_for
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
-REPO = Path(__file__).parents[2]
-FIXTURES = REPO / "tests" / "fixtures" / "casablancatoday"
+CASABLANCATODAY = FIXTURES / "casablancatoday"
 OUTLET = "casablancatoday"
 HOST = "www.casablancatoday.com"
 #: Small batches, one request at a time with a delay: a crawl of a few seconds to kill.
@@ -53,7 +52,7 @@ KILL_AFTER = 4
 def expected() -> dict[str, dict[str, Any]]:
     """The fixture site's articles, by URL, from the truth files."""
     found = {}
-    for path in (FIXTURES / "expected").glob("*.json"):
+    for path in (CASABLANCATODAY / "expected").glob("*.json"):
         article = json.loads(path.read_text("utf-8"))
         found[article["url"]] = article
     return found
@@ -66,16 +65,6 @@ def folded(text: str | None) -> str:
 def query(url: str, sql: str, *params: Any) -> list[dict[str, Any]]:
     with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
         return conn.execute(sql, params).fetchall()
-
-
-def wait_for(predicate: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def scrapy_crawl(
@@ -115,7 +104,7 @@ def database_url(databases: Any) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
     root = tmp_path_factory.mktemp("crash") / "site"
-    shutil.copytree(FIXTURES / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    shutil.copytree(CASABLANCATODAY / "site", root, ignore=shutil.ignore_patterns("_truth"))
     with StaticSite(root) as site:
         yield site
 
@@ -129,6 +118,7 @@ def killed(database_url: str, site: StaticSite, tmp_path_factory: pytest.TempPat
             lambda: query(database_url, "SELECT count(*) AS n FROM articles")[0]["n"] >= KILL_AFTER,
             60,
             f"{KILL_AFTER} stored articles",
+            step=0.05,
         )
     finally:
         process.send_signal(signal.SIGKILL)
@@ -148,7 +138,7 @@ def resumed(database_url: str, site: StaticSite, killed: Killed) -> CrawlResult:
         except CrawlLocked:  # the dead process's session may take a moment to end
             return None
 
-    return wait_for(attempt, 10, "the dead crawl's lock to go")
+    return wait_for(attempt, 10, "the dead crawl's lock to go", step=0.05)
 
 
 def test_the_crawl_was_killed_with_some_but_not_all_articles_stored(killed: Killed) -> None:
@@ -204,7 +194,9 @@ def test_a_manual_scrapy_crawl_also_closes_a_dead_run(
     with HostileSite(faults=False) as site:
         host_map = f"manual.test={site.origin}"
         dead = scrapy_crawl(url, data_dir, host_map, "generic", "-a", "url=https://manual.test/")
-        wait_for(lambda: query(url, "SELECT id FROM crawl_runs"), 30, "the crawl's run row")
+        wait_for(
+            lambda: query(url, "SELECT id FROM crawl_runs"), 30, "the crawl's run row", step=0.05
+        )
         dead.send_signal(signal.SIGKILL)
         dead.communicate()
         again = scrapy_crawl(

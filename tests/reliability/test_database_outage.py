@@ -34,11 +34,11 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 from tests.reliability.outage import DatabaseProxy
+from tests.support import FIXTURES, REPO, wait_for
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
-REPO = Path(__file__).parents[2]
-FIXTURES = REPO / "tests" / "fixtures" / "casablancatoday"
+CASABLANCATODAY = FIXTURES / "casablancatoday"
 OUTLET = "casablancatoday"
 HOST = "www.casablancatoday.com"
 BATCH = 5
@@ -59,7 +59,7 @@ SLOW = {"DOWNLOAD_DELAY": "0.05", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 def truth_urls() -> list[str]:
     return sorted(
         json.loads(path.read_text(encoding="utf-8"))["url"]
-        for path in (FIXTURES / "expected").glob("*.json")
+        for path in (CASABLANCATODAY / "expected").glob("*.json")
     )
 
 
@@ -145,13 +145,6 @@ def finish(process: subprocess.Popen[str]) -> Crawl:
     return Crawl(process.returncode, log)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 @pytest.fixture(scope="module")
 def make_setup(
     databases, tmp_path_factory: pytest.TempPathFactory
@@ -162,7 +155,9 @@ def make_setup(
         url = databases.create("akhbar_outage")
         schema.upgrade(url)
         root = tmp_path_factory.mktemp("outage")
-        shutil.copytree(FIXTURES / "site", root / "site", ignore=shutil.ignore_patterns("_truth"))
+        shutil.copytree(
+            CASABLANCATODAY / "site", root / "site", ignore=shutil.ignore_patterns("_truth")
+        )
         setup = Setup(
             url,
             StaticSite(root / "site").start(),
@@ -186,7 +181,7 @@ def make_setup(
 def long_outage(make_setup) -> tuple[Setup, Crawl, list[str]]:
     setup = make_setup()
     process = setup.start_crawl(**SLOW)
-    wait_for(lambda: len(setup.stored_urls()) >= BATCH)
+    wait_for(lambda: len(setup.stored_urls()) >= BATCH, what="a first batch stored", step=0.02)
     setup.proxy.cut()
     crawl = finish(process)
     return setup, crawl, setup.stored_urls()
@@ -279,7 +274,7 @@ def test_short_outage_loses_nothing_and_spools_nothing(make_setup) -> None:
     # Waits of 0.5, 1 and 2 s: a 1 s outage overlaps a store (one every ~0.5 s) and ends
     # well before that store would give up.
     process = setup.start_crawl(**SLOW, AKHBAR_STORE_RETRY_BACKOFF="0.5")
-    wait_for(lambda: len(setup.stored_urls()) >= BATCH)
+    wait_for(lambda: len(setup.stored_urls()) >= BATCH, what="a first batch stored", step=0.02)
     setup.proxy.cut()
     time.sleep(1.0)
     setup.proxy.restore()

@@ -38,7 +38,8 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, CrawlStop, run_crawl
 from tests.reliability.outage import DatabaseProxy
-from tests.scheduler.conftest import FIXTURES, REPO, SlowSite, query, runs, wait_for
+from tests.support import FIXTURES, REPO, wait_for
+from tests.support.daemon import SlowSite, query, runs
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
+
+from tests.support import free_port
 
 STARTUP_SECONDS = 30.0
 SCRAPYD_CONF = """\
@@ -27,12 +28,6 @@ eggs_dir = {root}/eggs
 logs_dir = {root}/logs
 dbs_dir = {root}/dbs
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class ScrapydNode:

@@ -17,7 +17,8 @@ from db.engine import make_engine
 from db.leadership import Leadership
 from db.runs import close_stale_runs, finish_run, start_run, try_lock_outlet
 from scheduler.daemon import Backoff
-from tests.scheduler.conftest import runs, wait_for
+from tests.support import wait_for
+from tests.support.daemon import runs
 
 pytestmark = pytest.mark.db
 

@@ -16,7 +16,8 @@ from db.config import load_config
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 from tests.reliability.outage import DatabaseProxy
 from tests.reliability.test_failover import archived_urls, take_lock_as_another_crawl
-from tests.scheduler.conftest import FAST_CRAWLS, FIXTURES, SlowSite, runs, wait_for
+from tests.support import FIXTURES, wait_for
+from tests.support.daemon import FAST_CRAWLS, SlowSite, runs
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

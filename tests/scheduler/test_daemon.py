@@ -9,15 +9,8 @@ import psutil
 import pytest
 
 from tests.reliability.outage import DatabaseProxy
-from tests.scheduler.conftest import (
-    FIXTURES,
-    OUTLETS,
-    SlowSite,
-    assert_no_overlaps,
-    query,
-    runs,
-    wait_for,
-)
+from tests.support import FIXTURES, wait_for
+from tests.support.daemon import OUTLETS, SlowSite, assert_no_overlaps, query, runs
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

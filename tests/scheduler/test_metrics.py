@@ -21,19 +21,14 @@ from db.articles import upsert_outlet
 from db.config import ConfigError, load_config
 from db.engine import make_engine
 from tests.reliability.outage import DatabaseProxy
-from tests.scheduler.conftest import FIXTURES, runs, wait_for
+from tests.support import FIXTURES, free_port, wait_for
+from tests.support.daemon import runs
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 MISSING_PAGE = "ar/haber/2019/08/10/afttah-mard-llfn-altshkyly-fy-kwbany-bmsharkt-h14512"
 HAWARNEWS_ONLY = {"hawarnews": "3s", "casablancatoday": "1h"}
 NO_CRAWL = {"hawarnews": "1h", "casablancatoday": "1h"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def scrape(port: int) -> Samples | None:

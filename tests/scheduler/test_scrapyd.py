@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.scheduler.conftest import OUTLETS, REPO, assert_no_overlaps, query, runs, wait_for
 from tests.scheduler.scrapyd_nodes import ScrapydNode
+from tests.support import REPO, wait_for
+from tests.support.daemon import OUTLETS, assert_no_overlaps, query, runs
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

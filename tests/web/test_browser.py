@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import uvicorn
 
 from akhbar.web import create_app
 from db.config import Config
+from tests.support import free_port
 from tests.web.conftest import ENGLISH_URL, PAGED_ARTICLES, PAGED_WORD, WebArchive
 
 pytestmark = [pytest.mark.db, pytest.mark.browser]
@@ -44,12 +44,6 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 PHONE = {"width": 375, "height": 740}
 SCREENSHOTS = Path(os.environ.get("AKHBAR_SCREENSHOTS", "build/screenshots"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
