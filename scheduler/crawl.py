@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
@@ -116,6 +116,23 @@ class CrawlResult:
     error_summary: str | None = None
     degraded_reason: str | None = None
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], seconds: float) -> CrawlResult:
+        """What a finished run's row (``db.runs.get_run``) records, ``seconds`` after it began."""
+        return cls(
+            run_id=row["id"],
+            outlet=row["outlet"],
+            status=row["status"],
+            pages_crawled=row["pages_crawled"],
+            articles_new=row["articles_new"],
+            articles_updated=row["articles_updated"],
+            articles_unchanged=row["articles_unchanged"],
+            errors=row["errors"],
+            error_summary=row["error_summary"],
+            degraded_reason=row["degraded_reason"],
+            seconds=seconds,
+        )
+
     def summary(self) -> str:
         return (
             f"{self.outlet}: {self.status} in {self.seconds:.1f}s: {self.pages_crawled} pages, "
@@ -182,19 +199,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
                 keeper.release()
     finally:
         archive.close()
-    result = CrawlResult(
-        run_id=run_id,
-        outlet=target.outlet_name,
-        status=row["status"],
-        pages_crawled=row["pages_crawled"],
-        articles_new=row["articles_new"],
-        articles_updated=row["articles_updated"],
-        articles_unchanged=row["articles_unchanged"],
-        errors=row["errors"],
-        error_summary=row["error_summary"],
-        degraded_reason=row["degraded_reason"],
-        seconds=time.monotonic() - started,
-    )
+    result = CrawlResult.from_row(row, time.monotonic() - started)
     # No log line of the summary here: the commands print it, the daemon's job logs it.
     if outcome.keyboard_interrupt:
         raise KeyboardInterrupt

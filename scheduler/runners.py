@@ -105,7 +105,7 @@ class ScrapydRunner:
                 f"{where} ended without recording a run: another crawl of the outlet held "
                 "its lock, or the crawl could not reach the database (see the node's log)"
             )
-        return _result(row, time.monotonic() - dispatched.started)
+        return CrawlResult.from_row(row, time.monotonic() - dispatched.started)
 
     # Sending ---------------------------------------------------------------------
 
@@ -240,22 +240,6 @@ def _wait(seconds: float, request: CrawlRequest) -> None:
         if stop is not None and (stop.requested != requested or stop.forced != forced):
             return
         time.sleep(min(POLL_SECONDS, left))
-
-
-def _result(row: dict[str, Any], seconds: float) -> CrawlResult:
-    return CrawlResult(
-        run_id=row["id"],
-        outlet=row["outlet"],
-        status=row["status"],
-        pages_crawled=row["pages_crawled"],
-        articles_new=row["articles_new"],
-        articles_updated=row["articles_updated"],
-        articles_unchanged=row["articles_unchanged"],
-        errors=row["errors"],
-        error_summary=row["error_summary"],
-        degraded_reason=row["degraded_reason"],
-        seconds=seconds,
-    )
 
 
 def make_runner(config: Config) -> Runner:
