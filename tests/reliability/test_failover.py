@@ -13,6 +13,10 @@ database to store its spool and record its end.
 
 Then another crawl taking the lock during an outage makes a ``scrapy crawl`` stop
 cleanly (the same for ``akhbar crawl`` is in ``tests/scheduler/test_crawl_outage.py``).
+
+Last, with no proxy: a crawl against an embedded PostgreSQL of the test's own, a real
+server stopped (``pg_ctl stop -m fast``) for 15 s mid-crawl and started again on the
+same data directory and Unix socket.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +40,7 @@ from crawler.lock_keeper import LOCK_TAKEN
 from db import runs as run_rows
 from db import schema, spool
 from db.config import load_config
+from db.embedded import _pgserver, _server_user, embedded_database_url, stop_embedded
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, CrawlStop, run_crawl
 from tests.reliability.outage import DatabaseProxy
@@ -272,3 +278,57 @@ def test_scrapy_crawl_stops_when_another_took_its_lock(databases, tmp_path: Path
     assert len(spooled) == len(set(spooled))
     assert not stored & set(spooled)
     assert stored | set(spooled) <= set(truth_urls("casablancatoday"))
+
+
+@pytest.fixture
+def own_server() -> Iterator[tuple[str, Path]]:
+    """An embedded PostgreSQL of the test's own, migrated: its URL and its data directory.
+
+    Not under pytest's temporary root (mode 0700): as root, the server runs as another user.
+    """
+    with tempfile.TemporaryDirectory(prefix="akhbar-restart-pg-") as data_dir:
+        try:
+            url = embedded_database_url(Path(data_dir))
+            schema.upgrade(url)
+            yield url, Path(data_dir) / "pgdata"
+        finally:
+            stop_embedded(Path(data_dir))
+
+
+def test_akhbar_crawl_goes_on_while_its_server_is_stopped_and_started(
+    own_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, pgdata = own_server
+    socket_dir = url.partition("?host=")[2]  # the same URL reaches the restarted server
+
+    def pg_ctl(*args: str) -> None:
+        _pgserver().pg_ctl(["-w", *args], pgdata=pgdata, user=_server_user(), timeout=60)
+
+    # 48 requests, some 45 s of crawling; the 13th comes about a third of the way through.
+    site = SlowSite(FIXTURES / "hawarnews" / "site", delay=6.0)
+    request = CrawlRequest(
+        outlet="hawarnews",
+        host_map={"www.hawarnews.com": site.origin},
+        settings={**SETTINGS, "AKHBAR_SPOOL_DIR": str(tmp_path / "spool")},
+        timeout=120,
+        stop=CrawlStop(),
+    )
+    results: list[CrawlResult] = []
+    config = load_config(environ={"AKHBAR_DATABASE_URL": url})
+    crawl = threading.Thread(target=lambda: results.append(run_crawl(config, request)))
+    try:
+        crawl.start()
+        wait_for(lambda: site.requests >= 13, 60, "a third of the crawl")
+        pg_ctl("-m", "fast", "stop")
+        time.sleep(OUTAGE_SECONDS)
+        pg_ctl("-o", f'-h "" -k {socket_dir}', "-l", str(pgdata / "log"), "start")
+        assert site.requests < 45, "the crawl was over before the server came back"
+        crawl.join(120)
+    finally:
+        request.stop.request()  # a no-op when the crawl ended
+        crawl.join(60)
+        site.stop()
+    [result] = results
+    assert result.status == "succeeded", result.error_summary
+    assert archived_urls(url, "hawarnews") == truth_urls("hawarnews")
+    assert spool.pending_files(tmp_path / "spool") == []
