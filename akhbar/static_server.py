@@ -8,6 +8,7 @@ and query strings ignored.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,23 @@ logger = logging.getLogger(__name__)
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that logs its errors instead of printing them to stderr.
+
+    A client that hangs up before its answer is written (a crawl stopped, a slow page
+    still answering after its test) is routine here; the stock server prints a traceback
+    for it, which lands in whatever output is being captured at that moment.
+    """
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("%s hung up", client_address)
+        else:
+            logger.exception("error answering %s", client_address)
 
 
 class LocalServer:
@@ -60,6 +78,4 @@ class StaticSite(LocalServer):
 
     def __init__(self, root: Path, port: int = 0) -> None:
         handler = partial(_QuietHandler, directory=str(root))
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        server.daemon_threads = True
-        super().__init__(server)
+        super().__init__(QuietHTTPServer(("127.0.0.1", port), handler))

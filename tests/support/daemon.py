@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import psutil
 import psycopg
 from psycopg.rows import dict_row
 
-from akhbar.static_server import LocalServer
+from akhbar.static_server import LocalServer, QuietHTTPServer
 from tests.support import REPO
 
 OUTLETS = ("casablancatoday", "hawarnews")
@@ -67,9 +67,7 @@ class SlowSite(LocalServer):
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-        server.daemon_threads = True
-        super().__init__(server)
+        super().__init__(QuietHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root))))
         self.start()
 
 
