@@ -141,17 +141,7 @@ class CaptureMiddleware:
             return False
         self.last[response.url] = Earlier(written.digest, written.url, written.fetched_at)
         self.stats.inc_value(f"akhbar/captures_{written.record_type}")
-        self.pending[response.url] = {
-            "url": written.url,
-            "fetched_at": written.fetched_at,
-            "http_status": written.status,
-            "payload_digest": written.digest,
-            "record_type": written.record_type,
-            "warc_file": written.warc_file,
-            "warc_offset": written.offset,
-            "warc_length": written.length,
-            "crawl_run_id": run_id,
-        }
+        self.pending[response.url] = written.capture_row(run_id)
         return True
 
     def _fetch(self, response: Response, item: ArticleItem, run_id: int | None) -> Fetch:

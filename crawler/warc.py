@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -82,6 +82,20 @@ class Written:
     warc_file: str
     offset: int
     length: int
+
+    def capture_row(self, crawl_run_id: int | None) -> dict[str, Any]:
+        """The ``captures`` row of this fetch (``db.captures``), without its article."""
+        return {
+            "url": self.url,
+            "fetched_at": self.fetched_at,
+            "http_status": self.status,
+            "payload_digest": self.digest,
+            "record_type": self.record_type,
+            "warc_file": self.warc_file,
+            "warc_offset": self.offset,
+            "warc_length": self.length,
+            "crawl_run_id": crawl_run_id,
+        }
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,6 @@ from crawler.warc import (
     Earlier,
     Fetch,
     WarcFiles,
-    Written,
     payload_digest,
 )
 from crawler.warc_input import NotAPage, Unreadable, WarcResponse, read_warc
@@ -226,7 +225,7 @@ class WarcImport:
             written = self.files.write(_fetch(page, row["url"]), _earlier(page, latest))
             latest[page.response.url] = (written.digest, written.fetched_at)
             rows.append({**row, "outlet": page.outlet})
-            fetches.append(_capture_row(written, row["url"]))
+            fetches.append({**written.capture_row(None), "article_url": row["url"]})
         if rows:
             self._write(rows, fetches)
         if self.progress is not None:
@@ -296,21 +295,6 @@ def _fetch(page: _Page, article_url: str) -> Fetch:
         fetched_at=response.fetched_at,
         metadata={k: v for k, v in metadata.items() if v is not None},
     )
-
-
-def _capture_row(written: Written, article_url: str) -> dict[str, Any]:
-    return {
-        "url": written.url,
-        "fetched_at": written.fetched_at,
-        "http_status": written.status,
-        "payload_digest": written.digest,
-        "record_type": written.record_type,
-        "warc_file": written.warc_file,
-        "warc_offset": written.offset,
-        "warc_length": written.length,
-        "crawl_run_id": None,
-        "article_url": article_url,
-    }
 
 
 def warc_paths(paths: Sequence[Path]) -> list[Path]:
