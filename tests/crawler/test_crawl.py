@@ -30,6 +30,7 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 from tests.support import FIXTURES
+from tests.support.scoring import token_f1
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -86,22 +87,6 @@ def expected_articles(outlet: str) -> dict[str, dict]:
 
 def folded(text_: str | None) -> str:
     return " ".join((text_ or "").split())
-
-
-def token_f1(got: str, want: str) -> float:
-    got_tokens, want_tokens = got.split(), want.split()
-    if not got_tokens or not want_tokens:
-        return float(got_tokens == want_tokens)
-    remaining = list(want_tokens)
-    common = 0
-    for token in got_tokens:
-        if token in remaining:
-            remaining.remove(token)
-            common += 1
-    if not common:
-        return 0.0
-    precision, recall = common / len(got_tokens), common / len(want_tokens)
-    return 2 * precision * recall / (precision + recall)
 
 
 # Every article with when it was last seen (kept in article_last_seen, apart from the row).

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -27,6 +26,7 @@ from crawler.items import ArticleItem
 from crawler.spiders.generic import GenericSpider, looks_like_article_path
 from crawler.text import clean_text
 from tests.support import FIXTURES
+from tests.support.scoring import token_f1
 
 #: Outlets whose saved sites are used, with the page a user would start a crawl from.
 START_PATHS = {"casablancatoday": "/", "hawarnews": "/ar/"}
@@ -82,17 +82,6 @@ def spider(outlet: str) -> GenericSpider:
     """A generic spider started as a user would: on the site's front page, no name given."""
     origin = pages(outlet)[0].url.split("/", 3)[:3]
     return GenericSpider(url="/".join(origin) + START_PATHS[outlet])
-
-
-def token_f1(got: str, want: str) -> float:
-    """Bag-of-tokens F1 of two texts split on whitespace."""
-    got_tokens, want_tokens = Counter(got.split()), Counter(want.split())
-    overlap = sum((got_tokens & want_tokens).values())
-    if not overlap:
-        return 0.0
-    precision = overlap / sum(got_tokens.values())
-    recall = overlap / sum(want_tokens.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass

@@ -22,8 +22,6 @@ import inspect
 import json
 import pkgutil
 import statistics
-import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -39,6 +37,7 @@ from crawler.items import ArticleItem
 from crawler.spiders.base import OutletSpider
 from crawler.text import clean_text, is_read_also
 from tests.support import FIXTURES
+from tests.support.scoring import token_f1
 
 SEEDS = FIXTURES / "seeds"
 
@@ -160,19 +159,6 @@ def fold(text: str | None) -> str:
     return clean_text(text or "")
 
 
-def token_f1(got: str, want: str) -> float:
-    """Bag-of-tokens F1 of two texts split on whitespace."""
-    got_tokens, want_tokens = Counter(got.split()), Counter(want.split())
-    if not got_tokens and not want_tokens:
-        return 1.0
-    overlap = sum((got_tokens & want_tokens).values())
-    if not overlap:
-        return 0.0
-    precision = overlap / sum(got_tokens.values())
-    recall = overlap / sum(want_tokens.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def parse_expected_time(value: str | None) -> datetime | date | None:
     if value is None:
         return None
@@ -247,7 +233,8 @@ def test_article_matches_expected(case: Case) -> None:
 
 @pytest.mark.parametrize("outlet", outlet_names())
 def test_extraction_report(outlet: str, record_property: pytest.RecordProperty) -> None:
-    """Per outlet: articles passing, non-articles rejected, mean body token F1, time per page."""
+    """Per outlet: articles passing, non-articles rejected, mean body token F1 (how fast
+    parse_article runs is measured by the benchmarks, not asserted here)."""
     s = spider(outlet)
     passing = rejected = 0
     f1s: list[float] = []
@@ -267,30 +254,17 @@ def test_extraction_report(outlet: str, record_property: pytest.RecordProperty) 
         if problems:
             failures.append(f"{case.id}: {problems[0]}")
 
-    # Time parse_article alone (the lxml parse included) on fresh responses.
-    articles = [c for c in outlet_cases if c.is_article]
-    rounds = 5
-    responses = [c.response() for c in articles for _ in range(rounds)]
-    durations = []
-    for response in responses:
-        start = time.perf_counter()
-        s.parse_article(response)
-        durations.append(time.perf_counter() - start)
-    per_page_ms = statistics.median(durations) * 1000
-
-    n_articles = len(articles)
+    n_articles = sum(c.is_article for c in outlet_cases)
     n_others = len(outlet_cases) - n_articles
     mean_f1 = statistics.fmean(f1s) if f1s else 1.0
     report = (
         f"{outlet}: articles {passing}/{n_articles} passing, "
         f"non-articles {rejected}/{n_others} rejected, "
-        f"mean body token F1 {mean_f1:.4f}, parse_article median {per_page_ms:.2f} ms/page"
+        f"mean body token F1 {mean_f1:.4f}"
     )
     print(report)
     record_property(f"{outlet}_report", report)
     assert not failures, report + "\n" + "\n".join(failures)
-    # Generous bound so a loaded CI machine does not flake; the target is well under 2 ms.
-    assert per_page_ms < 10, report
 
 
 # ------------------------------------------------------------------- registry, generated files
