@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-import db.search
+import db.search.recency
 from akhbar.web import create_app
 from db.articles import store_articles, upsert_outlet
 from db.search import search, weeks_tsquery
-from tests.search.conftest import article_row
+from tests.support.articles import article_row
 
 pytestmark = pytest.mark.db
 
@@ -63,7 +63,7 @@ def bounded(search_engine: Engine) -> Iterator[Engine]:
 def small_candidates(
     request: pytest.FixtureRequest, bounded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> Engine:
-    monkeypatch.setattr(db.search, "CANDIDATES", 10)
+    monkeypatch.setattr(db.search.recency, "CANDIDATES", 10)
     if request.param == "analyzed":  # windows sized from the recency histogram
         with bounded.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE articles"))
@@ -158,7 +158,7 @@ def test_api_exhaustive_flag(small_candidates: Engine) -> None:
 
 def test_window_kinds() -> None:
     newest = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    kind = db.search._window_kind
+    kind = db.search.recency._window_kind
     assert kind(2, None, newest, 1e6, 10) is None  # the whole archive
     assert kind(0, newest - dt.timedelta(weeks=40), newest, 2500, 1e5) == "weeks"  # first
     assert kind(1, newest - dt.timedelta(weeks=4), newest, 9000, 1e5) == "weeks"

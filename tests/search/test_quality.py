@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from db.search import search
+from tests.support.articles import truth_articles
 
 pytestmark = pytest.mark.db
 
@@ -131,8 +132,6 @@ def test_precision_and_recall_beat_the_builtin_arabic_configuration(
 def test_both_outlets_copies_of_a_story_are_in_the_top_10(
     search_engine: Engine, story: str
 ) -> None:
-    from tests.search.conftest import truth_articles
-
     copies = {a["url"] for a in truth_articles() if a["story_key"] == story}
     assert len(copies) == 2
     top = _ours(search_engine, STORIES[story], limit=10)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, text
 from db import schema, search_text
 from db.articles import revise_article, store_articles, upsert_outlet
 from db.engine import make_engine
-from tests.search.conftest import article_row
+from tests.support.articles import article_row
 
 pytestmark = pytest.mark.db
 

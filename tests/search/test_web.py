@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from akhbar.web import ECHO_CHARS, create_app
 from db.articles import store_articles, upsert_outlet
-from tests.search.conftest import article_row
+from tests.support.articles import article_row
 
 pytestmark = pytest.mark.db
 

@@ -22,7 +22,7 @@ import uvicorn
 from akhbar.web import create_app
 from db.config import Config
 from tests.support import free_port
-from tests.web.conftest import ENGLISH_URL, PAGED_ARTICLES, PAGED_WORD, WebArchive
+from tests.support.web_archive import ENGLISH_URL, PAGED_ARTICLES, PAGED_WORD, WebArchive
 
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 

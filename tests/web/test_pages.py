@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from akhbar.web import create_app
 from akhbar.web.security import PAGE_POLICY, script_hashes
 from db.config import Config, OutletSettings
-from tests.web.conftest import (
+from tests.support.web_archive import (
     COPY_URL,
     EDITED_URL,
     FINAL_BODY,

@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from akhbar.web import create_app
 from db.config import Config
-from tests.web.conftest import WebArchive
+from tests.support.web_archive import WebArchive
 
 pytestmark = pytest.mark.db
 
