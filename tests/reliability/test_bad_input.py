@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from akhbar.cli import cli
 from akhbar.web import create_app
-from tests.reliability.conftest import SiteCrawl
+from tests.support.hostile_crawl import SiteCrawl
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.reliability.conftest import MAX_LISTING_PAGES, HostileCrawler, SiteCrawl
 from tests.reliability.hostile_server import (
     FAILING,
     GOOD,
@@ -24,6 +23,7 @@ from tests.reliability.hostile_server import (
     Article,
     good_articles,
 )
+from tests.support.hostile_crawl import MAX_LISTING_PAGES, HostileCrawler, SiteCrawl
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 

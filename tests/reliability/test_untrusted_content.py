@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from akhbar.web import create_app
-from tests.reliability.conftest import SiteCrawl
 from tests.reliability.hostile_server import UNTRUSTED_PATH, UNTRUSTED_TITLE
+from tests.support.hostile_crawl import SiteCrawl
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
