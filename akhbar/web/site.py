@@ -1,8 +1,8 @@
 """What every page of the web face shares: the engine, the templates and their filters.
 
 Templates are Jinja2 with autoescaping on for every file, so a crawled string is
-escaped wherever it lands; the only markup inserted as-is is built here or in
-:mod:`db.search` from already-escaped pieces.
+escaped wherever it lands; the only markup inserted as-is is the search
+highlights, built in :mod:`akhbar.web.highlight` from escaped pieces.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from sqlalchemy import Engine
 
+from akhbar.web.highlight import snippet_html, title_html
 from db.config import Config
 
 WEB_DIR = Path(__file__).parent
@@ -43,7 +43,9 @@ def make_templates() -> Jinja2Templates:
     """The page templates, autoescaped, with the filters the pages use."""
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.autoescape = True  # also for templates not ending in .html
-    templates.env.globals.update(is_rtl=is_rtl, direction=direction, marked=marked)
+    templates.env.globals.update(
+        is_rtl=is_rtl, direction=direction, title_html=title_html, snippet_html=snippet_html
+    )
     templates.env.filters.update(utc=utc_text, local=local_text, number=number)
     return templates
 
@@ -57,11 +59,6 @@ def is_rtl(value: str | None) -> bool:
 def direction(value: str | None) -> str:
     """The ``dir`` of an element holding this crawled text."""
     return "rtl" if is_rtl(value) else "ltr"
-
-
-def marked(escaped_html: str) -> Markup:
-    """Snippet HTML from :mod:`db.search`: every piece escaped there, only ``<mark>`` added."""
-    return Markup(escaped_html)
 
 
 def utc_text(value: dt.datetime | None) -> str:
