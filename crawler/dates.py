@@ -1,4 +1,5 @@
-"""Parse the dates that Arabic news sites print and the ones their metadata carries.
+"""Parse the dates that Arabic news sites print and the ones their metadata carries,
+and choose an article's dates among them (:func:`resolve_published`, :func:`resolve_modified`).
 
 Every function here is pure and never guesses: when a string does not say a
 full calendar date, the answer is ``None`` (never "today", never January 1st).
@@ -21,11 +22,18 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from crawler.urls import date_in_url
+
 __all__ = [
+    "UrlDay",
+    "local_date",
     "parse_arabic_date",
     "parse_iso_datetime",
     "parse_rfc822_datetime",
+    "resolve_modified",
+    "resolve_published",
     "to_utc",
+    "url_day",
 ]
 
 # --------------------------------------------------------------------------
@@ -371,3 +379,67 @@ def parse_rfc822_datetime(value: str, tz: str | tzinfo | None = None) -> datetim
         # A zone token the stdlib does not know ("Africa/Casablanca", "CEST"): unknown instant.
         return None
     return parsed.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------
+# Choosing an article's dates among what its page prints and declares.
+
+
+def local_date(value: datetime | date, tz: str | tzinfo) -> date:
+    """The calendar date of *value* in the outlet's zone (a date is returned as is)."""
+    if isinstance(value, datetime):
+        return value.astimezone(_as_tzinfo(tz)).date()
+    return value
+
+
+class UrlDay(date):
+    """A publication day read from the article's URL path, not from the page.
+
+    Evidence of the day, never of the time: a sitemap or feed entry giving the
+    instant on that same day may still supply the time (``apply_hint``), which
+    it may not for a day the page prints.
+    """
+
+
+def url_day(url: str) -> UrlDay | None:
+    """The day *url*'s path states (``/2020/02/18/``), as a :class:`UrlDay`."""
+    day = date_in_url(url)
+    return UrlDay(day.year, day.month, day.day) if day else None
+
+
+def resolve_published(
+    visible: datetime | date | None,
+    declared: datetime | date | None,
+    tz: str | tzinfo,
+    url: str | None = None,
+) -> tuple[datetime | None, date | None]:
+    """``(published_at, published_date)`` from the visible date and the metadata's.
+
+    The visible publication line wins. When it gives only a day, a metadata
+    date-time on that same (local) day supplies the time; metadata may write
+    another UTC offset, it is the same instant. When neither gives a date, the
+    day in the article's *url* path is the publication day (:class:`UrlDay`).
+    """
+    if isinstance(visible, datetime):
+        return visible, local_date(visible, tz)
+    if isinstance(declared, datetime) and (visible is None or local_date(declared, tz) == visible):
+        return declared, local_date(declared, tz)
+    if visible is not None:
+        return None, visible
+    if declared is not None:
+        return None, declared
+    return None, url_day(url) if url else None
+
+
+def resolve_modified(
+    visible: datetime | date | None, declared: datetime | date | None, published_at: datetime | None
+) -> datetime | None:
+    """The modification instant: the visible update line, else metadata unlike publication.
+
+    CMSes write ``dateModified`` equal to ``datePublished`` on pages never
+    edited; that is not a modification.
+    """
+    for value in (visible, declared):
+        if isinstance(value, datetime) and value != published_at:
+            return value
+    return None

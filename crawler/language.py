@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
-__all__ = ["detect_language"]
+__all__ = ["LANGUAGE_SAMPLE", "detect_language"]
 
 logger = logging.getLogger(__name__)
+
+#: Characters of body text an extractor gives to language detection: a few paragraphs
+#: decide as well as a whole article, and the detector's time grows with its input.
+LANGUAGE_SAMPLE = 400
 
 # Enough of an article to decide; bounds the time on very long pages.
 _MAX_CHARS = 4000

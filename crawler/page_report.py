@@ -20,7 +20,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.extraction import extract_article
 from crawler.items import ArticleItem
-from crawler.metadata import is_noindex, refresh_target
+from crawler.meta_tags import is_noindex, refresh_target
 from crawler.spiders.base import OutletSpider, looks_like_html
 from crawler.spiders.generic import looks_like_article_path
 

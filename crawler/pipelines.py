@@ -31,7 +31,7 @@ from crawler.language import detect_language
 from crawler.lock_keeper import HELD, TAKEN, LockKeeper
 from crawler.lock_watch import lock_retaken
 from crawler.text import clean_text, content_hash, word_count
-from crawler.urls import canonicalize_url
+from crawler.urls import normalize_url
 from db import spool
 from db.articles import StoreResult
 from db.errors import brief, is_connection_error
@@ -74,7 +74,7 @@ class NormalizationPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        adapter["url"] = canonicalize_url(adapter["url"])
+        adapter["url"] = normalize_url(adapter["url"])
         adapter["title"] = clean_text(adapter["title"])
         for field in ("subtitle", "section", "dateline"):
             if adapter.get(field):

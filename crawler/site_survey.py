@@ -27,7 +27,7 @@ from crawler.extraction import read_page
 from crawler.fetch import Fetched
 from crawler.items import ArticleItem
 from crawler.spiders.generic import FALLBACK_FEEDS, FALLBACK_SITEMAPS, looks_like_article_path
-from crawler.urls import canonicalize_url
+from crawler.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Survey:
 
 def survey(url: str, fetch: Fetch) -> Survey:
     """Look at the site whose home (or start) page is ``url``."""
-    parts = urlsplit(canonicalize_url(url))
+    parts = urlsplit(normalize_url(url))
     base = f"{parts.scheme}://{parts.netloc}/"
     home_page = fetch(url)
     home = _tree(home_page)
@@ -91,7 +91,7 @@ def survey(url: str, fetch: Fetch) -> Survey:
     candidates = [e.url for e in entries] + _links(home, url)
     found.article_urls = _article_urls(candidates, parts.hostname or "")
     found.article_url_patterns = learn_patterns(found.article_urls)
-    found.listing_urls = [canonicalize_url(url), *_section_links(home, url)]
+    found.listing_urls = [normalize_url(url), *_section_links(home, url)]
     _sample(found, fetch)
     declared = home.get("lang") if home is not None else None
     if declared:
@@ -173,7 +173,7 @@ def feed_links(home: lxml_html.HtmlElement, base: str) -> list[str]:
         kind = (el.get("type") or "").lower()
         href = (el.get("href") or "").strip()
         if "alternate" in rel and kind in ("application/rss+xml", "application/atom+xml") and href:
-            url = canonicalize_url(href, base=base)
+            url = normalize_url(href, base=base)
             if url not in found:
                 found.append(url)
     return found
@@ -182,7 +182,7 @@ def feed_links(home: lxml_html.HtmlElement, base: str) -> list[str]:
 def _links(tree: lxml_html.HtmlElement | None, base: str) -> list[str]:
     if tree is None:
         return []
-    return [canonicalize_url(h.strip(), base=base) for h in tree.xpath("//a/@href") if h.strip()]
+    return [normalize_url(h.strip(), base=base) for h in tree.xpath("//a/@href") if h.strip()]
 
 
 def _section_links(home: lxml_html.HtmlElement | None, base: str) -> list[str]:
@@ -192,7 +192,7 @@ def _section_links(home: lxml_html.HtmlElement | None, base: str) -> list[str]:
     host = urlsplit(base).hostname
     found: list[str] = []
     for href in home.xpath("//nav//a/@href | //header//a/@href"):
-        url = canonicalize_url(href.strip(), base=base)
+        url = normalize_url(href.strip(), base=base)
         parts = urlsplit(url)
         segments = [s for s in parts.path.split("/") if s]
         if parts.hostname != host or len(segments) != 1 or parts.query:
@@ -209,7 +209,7 @@ def _article_urls(urls: Iterable[str], host: str) -> list[str]:
     for url in urls:
         parts = urlsplit(url)
         if parts.hostname == host and looks_like_article_path(parts.path, parts.query):
-            found.setdefault(canonicalize_url(url))
+            found.setdefault(normalize_url(url))
     return list(found)
 
 

@@ -2,9 +2,11 @@
 
 Two URLs that a browser would show as the same page must give the same
 string here, whatever way a feed, a listing or a share link spelt them.
-Canonicalization builds on :func:`w3lib.url.canonicalize_url` (the one Scrapy
-uses for request fingerprints) and adds what it leaves out: joining relative
-links, default ports, a trailing-dot host and tracking parameters.
+:func:`normalize_url` builds on :func:`w3lib.url.canonicalize_url` (the one
+Scrapy uses for request fingerprints) and adds what it leaves out: joining
+relative links, default ports, a trailing-dot host and tracking parameters.
+:func:`url_to_store` decides which URL names a page: the one its
+``<link rel="canonical">`` gives, when that can be trusted, else its own.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ __all__ = [
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "InvalidURLError",
-    "canonical_url",
-    "canonicalize_url",
     "date_in_url",
     "host_of",
+    "normalize_url",
+    "url_to_store",
 ]
 
 
@@ -107,8 +109,8 @@ def _normalize_netloc(scheme: str, netloc: str) -> str:
     return f"{userinfo}{at}{host}{':' + port if port else ''}"
 
 
-def canonicalize_url(url: str, base: str | None = None) -> str:
-    """Return the canonical form of ``url`` (joined with ``base`` when relative).
+def normalize_url(url: str, base: str | None = None) -> str:
+    """Return the canonical spelling of ``url`` (joined with ``base`` when relative).
 
     For http(s) URLs: scheme and host lower-cased (IDN hosts in punycode),
     trailing dot of the host and default port (``:80``, ``:443``) dropped,
@@ -129,14 +131,14 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     url = url.strip()
     if base:
         url = urljoin(base.strip(), url)
-    return _canonicalize_absolute(url)
+    return _normalize_absolute(url)
 
 
-# A crawl canonicalizes each article URL several times (sitemaps, feed, every listing that
+# A crawl normalizes each article URL several times (sitemaps, feed, every listing that
 # links it, twice per card, the pipeline) and the menu links on every page; w3lib's
 # canonicalization is ~30 µs a call. Bounded, so a long crawl's memory stays flat (~5 MB).
 @lru_cache(maxsize=16384)
-def _canonicalize_absolute(url: str) -> str:
+def _normalize_absolute(url: str) -> str:
     if not _SCHEME_RE.match(url):
         raise InvalidURLError(f"relative URL without a base: {url!r}")
     parts = urlsplit(url)
@@ -150,7 +152,7 @@ def _canonicalize_absolute(url: str) -> str:
     return _w3lib_canonicalize_url(rebuilt)
 
 
-def canonical_url(page_url: str, canonical_href: str | None) -> str:
+def url_to_store(page_url: str, canonical_href: str | None) -> str:
     """The URL to store a page under: its ``<link rel="canonical">`` or its own URL.
 
     ``canonical_href`` is used when it is a usable http(s) URL, absolute or
@@ -158,14 +160,14 @@ def canonical_url(page_url: str, canonical_href: str | None) -> str:
     to ``page_url``. So does a canonical that points to the site's home page
     (``/``) from a page other than ``/`` or ``/index.html``: a common CMS
     misconfiguration that would otherwise file every article under one key.
-    The result is canonicalized either way.
+    The result is normalized (:func:`normalize_url`) either way.
     """
-    page = canonicalize_url(page_url)
+    page = normalize_url(page_url)
     href = (canonical_href or "").strip()
     if not href:
         return page
     try:
-        candidate = canonicalize_url(href, base=page)
+        candidate = normalize_url(href, base=page)
     except (InvalidURLError, ValueError):
         return page
     target = urlsplit(candidate)

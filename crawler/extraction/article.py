@@ -25,15 +25,11 @@ from crawler.extraction import classify, fields
 from crawler.extraction.body import main_text
 from crawler.extraction.dates import find_dates
 from crawler.items import ArticleItem
-from crawler.language import detect_language
-from crawler.metadata import (
-    LANGUAGE_SAMPLE,
-    meta_map,
-    read_metadata,
-    refresh_target,
-)
+from crawler.language import LANGUAGE_SAMPLE, detect_language
+from crawler.meta_tags import meta_map, refresh_target
+from crawler.metadata import read_metadata
 from crawler.text import join_paragraphs
-from crawler.urls import canonical_url
+from crawler.urls import url_to_store
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +164,8 @@ def _item_url(url: str, declared: str | None) -> str:
     (a moved article, a URL with tracking parameters, a print or AMP copy);
     one on another site is a syndication credit, and the page stays the outlet's.
     """
-    canonical = canonical_url(url, declared or url)
-    return canonical if _site(canonical) == _site(url) else canonical_url(url, url)
+    canonical = url_to_store(url, declared or url)
+    return canonical if _site(canonical) == _site(url) else url_to_store(url, url)
 
 
 def _site(url: str) -> str:

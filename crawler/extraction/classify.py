@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from crawler.metadata import ARTICLE_TYPES, PageMetadata, element_text
+from crawler.elements import element_text
+from crawler.jsonld import ARTICLE_TYPES
+from crawler.metadata import PageMetadata
 
 _WORD = re.compile(r"\w+")
 #: A word of letters in a URL segment (``2025``, ``_`` and ``-`` separate words).

@@ -49,7 +49,7 @@ from crawler.extraction.datetext import (
     month_number,
     numeric_dates,
 )
-from crawler.metadata import ARTICLE_TYPES, _flatten, _loads_lenient, types_of
+from crawler.jsonld import ARTICLE_TYPES, flatten_json_ld, parse_json_ld, types_of
 from crawler.urls import date_in_url
 
 __all__ = ["PageDates", "find_dates"]
@@ -393,7 +393,7 @@ def _offset(value: Any) -> tzinfo | None:
 
 def _ld_objects(texts: list[str]) -> Iterator[dict[str, Any]]:
     for text in texts:
-        for obj in _flatten(_loads_lenient(text)):
+        for obj in flatten_json_ld(parse_json_ld(text)):
             yield obj
             main = obj.get("mainEntity")
             if isinstance(main, dict):

@@ -12,7 +12,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.metadata import PageMetadata, element_text
+from crawler.elements import element_text
+from crawler.metadata import PageMetadata
 from crawler.text import clean_text
 
 _WORD = re.compile(r"\w+")

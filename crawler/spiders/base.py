@@ -1,12 +1,17 @@
 """The shared base of every outlet spider: discovery and everything common.
 
-An outlet module subclasses :class:`OutletSpider`, sets ``name`` and ``outlet``
-(an :class:`~crawler.outlet.OutletInfo`), and implements :meth:`parse_article`,
-a pure function of one response. The base finds article URLs through what the
-outlet offers (robots.txt sitemaps, sitemap indexes, Google News sitemaps,
-RSS/Atom feeds, listing pages with pagination), skips articles already archived
-unless the revisit policy wants them again, and counts every failure by reason
-in the crawl's stats (``akhbar/errors/<reason>``), which end up in ``crawl_runs``.
+An outlet module subclasses :class:`OutletSpider`, sets ``name``, ``outlet``
+(an :class:`~crawler.outlet.OutletInfo`) and ``layout`` (an
+:class:`~crawler.outlet_page.ArticleLayout`: where its article pages put each
+field), and :meth:`parse_article` reads every article page with it, a pure
+function of one response; without a layout, the generic extraction reads the
+pages. A field that cannot be read is left empty and counted
+(``akhbar/field_error/<field>``); it does not cost the article. The base finds
+article URLs through what the outlet offers (robots.txt sitemaps, sitemap
+indexes, Google News sitemaps, RSS/Atom feeds, listing pages with pagination),
+skips articles already archived unless the revisit policy wants them again, and
+counts every failure by reason in the crawl's stats (``akhbar/errors/<reason>``),
+which end up in ``crawl_runs``.
 """
 
 from __future__ import annotations
@@ -26,16 +31,18 @@ from twisted.internet.threads import deferToThread
 
 from crawler import discovery
 from crawler.archive import Archive
-from crawler.dates import parse_iso_datetime, parse_rfc822_datetime
+from crawler.dates import UrlDay, parse_iso_datetime, parse_rfc822_datetime
+from crawler.extraction import read_page
 from crawler.failures import count_error, failure_reason
 from crawler.items import ArticleItem
-from crawler.metadata import UrlDay
 from crawler.outlet import OutletInfo
-from crawler.urls import canonicalize_url
+from crawler.outlet_page import ArticleLayout, FieldError, read_article
+from crawler.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
 SITEMAP_LASTMOD_SLACK = timedelta(days=1)
+FIELD_ERROR_PREFIX = "akhbar/field_error/"
 _PAGINATION = re.compile(r"(/page/\d+/?$)|([?&]page=\d+)")
 
 
@@ -43,6 +50,9 @@ class OutletSpider(scrapy.Spider):
     """Base of the outlet spiders: discovery, incremental crawling, error accounting."""
 
     outlet: ClassVar[OutletInfo]
+    layout: ClassVar[ArticleLayout | None] = None
+    """Where the outlet's article pages put each field; None reads them with the generic
+    extraction."""
     expects_articles: ClassVar[bool] = True
     """Whether every URL matching the article patterns must hold an article."""
 
@@ -74,9 +84,23 @@ class OutletSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
 
-        Must do no I/O: tests call it on saved pages.
+        Reads the page as the outlet's :attr:`layout` says, else with the generic
+        extraction. Must do no I/O: tests call it on saved pages.
         """
-        raise NotImplementedError
+        if not isinstance(response, TextResponse):
+            return None
+        if self.layout is None:
+            found = read_page(response.text, response.url, timezone=self.outlet.timezone)
+            if found is None:
+                return None
+            found.item.outlet = self.name
+            return found.item
+        article = read_article(response, self.layout, self.name, self.outlet)
+        if article is None:
+            return None
+        for failure in article.field_errors:
+            self._count_field_error(failure, response.url)
+        return article.item
 
     # Discovery ---------------------------------------------------------------
 
@@ -158,7 +182,7 @@ class OutletSpider(scrapy.Spider):
             return
         articles, further = [], []
         for href in response.css("a::attr(href)").getall():
-            url = canonicalize_url(href.strip(), base=response.url)
+            url = normalize_url(href.strip(), base=response.url)
             if self.is_article_url(url):
                 articles.append(url)
                 yield from self.follow_article(url)
@@ -204,7 +228,7 @@ class OutletSpider(scrapy.Spider):
         return any(parts.path.startswith(path) for path in self._listing_paths)
 
     def follow_article(self, url: str, entry: discovery.Entry | None = None) -> Iterator[Request]:
-        url = canonicalize_url(url)
+        url = normalize_url(url)
         if not self.is_article_url(url):
             return
         if url in self.known and not self.known[url]:
@@ -253,7 +277,7 @@ class OutletSpider(scrapy.Spider):
         if hint is not None and hint.published:
             return hint
         url = (response.meta.get("redirect_urls") or [response.url])[0]
-        return self._dated_entries.get(canonicalize_url(url), hint)
+        return self._dated_entries.get(normalize_url(url), hint)
 
     def on_error(self, failure: Any) -> None:
         # Named by the URL the spider asked for, not the last hop of its redirects.
@@ -269,6 +293,13 @@ class OutletSpider(scrapy.Spider):
 
     def _count_error(self, reason: str, url: str) -> None:
         count_error(self.crawler.stats, reason, url)
+
+    def _count_field_error(self, failure: FieldError, url: str) -> None:
+        logger.warning("could not read the %s of %s", failure.field, url, exc_info=failure.error)
+        # parse_article is also called outside a crawl (tests, ``akhbar parse``): no stats then.
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(FIELD_ERROR_PREFIX + failure.field)
 
 
 def looks_like_html(body: bytes) -> bool:

@@ -42,7 +42,7 @@ from crawler.extraction import read_page
 from crawler.items import ArticleItem
 from crawler.outlet import OutletInfo
 from crawler.spiders.base import OutletSpider
-from crawler.urls import canonicalize_url
+from crawler.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ class GenericSpider(OutletSpider):
         timezone: str | None = None,
     ) -> OutletInfo:
         """What is known of a site before crawling it: its origin and start page."""
-        parts = urlsplit(canonicalize_url(url))
+        parts = urlsplit(normalize_url(url))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
         base = f"{parts.scheme}://{parts.netloc}/"
@@ -199,7 +199,7 @@ class GenericSpider(OutletSpider):
             base_url=base,
             language=language or UNDETERMINED,
             timezone=timezone or "UTC",
-            listing_urls=(canonicalize_url(url),),
+            listing_urls=(normalize_url(url),),
         )
 
     # Discovery ---------------------------------------------------------------
@@ -253,7 +253,7 @@ class GenericSpider(OutletSpider):
             "//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
             " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
         ).getall():
-            url = canonicalize_url(href.strip(), base=response.url)
+            url = normalize_url(href.strip(), base=response.url)
             if self._same_site(url) and not self.is_article_url(url):
                 yield from self.follow_listing(response, url)
 
@@ -267,7 +267,7 @@ class GenericSpider(OutletSpider):
             href = (el.get("href") or "").strip()
             is_feed = kind in ("application/rss+xml", "application/atom+xml")
             if "alternate" in rel and is_feed and href:
-                url = canonicalize_url(href, base=response.url)
+                url = normalize_url(href, base=response.url)
                 if url not in found:
                     found.append(url)
         return found
@@ -300,7 +300,7 @@ class GenericSpider(OutletSpider):
         discovery requests, so that their page is read knowing the entry.
         """
         if entry is not None and entry.published:
-            self._hints.setdefault(canonicalize_url(url), entry)
+            self._hints.setdefault(normalize_url(url), entry)
         for request in super().follow_article(url, entry):
             yield request if entry is not None else request.replace(priority=-1)
 
@@ -338,7 +338,7 @@ class GenericSpider(OutletSpider):
         except AttributeError:  # a response built without a request (tests)
             hint = None
         if hint is None:
-            hint = self._hints.get(canonicalize_url(response.url))
+            hint = self._hints.get(normalize_url(response.url))
         published = getattr(hint, "published", None)
         parsed = None
         if published:

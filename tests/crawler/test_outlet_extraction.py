@@ -446,7 +446,8 @@ def test_live_blog_entries_without_times_and_modified_is_the_newest_entry() -> N
 
 
 def test_broken_json_ld_and_organisation_author_are_tolerated() -> None:
-    from crawler.metadata import json_ld_objects, read_metadata
+    from crawler.jsonld import json_ld_objects
+    from crawler.metadata import read_metadata
 
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", oops}</script>'
@@ -541,7 +542,7 @@ def test_an_unclosed_body_ends_at_the_first_box_after_the_text() -> None:
 def test_a_box_ending_the_article_is_known_by_its_name() -> None:
     from lxml import html
 
-    from crawler.metadata import ends_article
+    from crawler.body_text import ends_article
 
     def ends(markup: str) -> bool:
         return ends_article(html.fragment_fromstring(markup))
@@ -574,7 +575,7 @@ def test_a_box_ending_the_article_is_known_by_its_name() -> None:
     ],
 )
 def test_live_blog_badge_and_coverage_line_are_furniture(line: str) -> None:
-    from crawler.metadata import is_live_furniture
+    from crawler.body_text import is_live_furniture
 
     assert is_live_furniture(line)
 
@@ -590,7 +591,7 @@ def test_live_blog_badge_and_coverage_line_are_furniture(line: str) -> None:
     ],
 )
 def test_prose_opening_like_live_furniture_is_kept(line: str) -> None:
-    from crawler.metadata import is_live_furniture
+    from crawler.body_text import is_live_furniture
 
     assert not is_live_furniture(line)
 

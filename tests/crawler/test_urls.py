@@ -7,9 +7,9 @@ import pytest
 from crawler.urls import (
     TRACKING_PARAMS,
     InvalidURLError,
-    canonical_url,
-    canonicalize_url,
     host_of,
+    normalize_url,
+    url_to_store,
 )
 from tests.support import FIXTURES
 
@@ -21,7 +21,7 @@ TAG_ENCODED = (
 
 
 # --------------------------------------------------------------------------
-# canonicalize_url
+# normalize_url
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ TAG_ENCODED = (
     ],
 )
 def test_arabic_paths_raw_or_percent_encoded_give_the_uppercase_encoded_form(url):
-    assert canonicalize_url(url) == f"{CASA}{TAG_ENCODED}"
+    assert normalize_url(url) == f"{CASA}{TAG_ENCODED}"
 
 
 @pytest.mark.parametrize(
@@ -51,25 +51,25 @@ def test_arabic_paths_raw_or_percent_encoded_give_the_uppercase_encoded_form(url
     ],
 )
 def test_scheme_and_host_are_normalized(url, expected):
-    assert canonicalize_url(url) == expected
+    assert normalize_url(url) == expected
 
 
 def test_path_case_is_kept():
-    assert canonicalize_url(f"{CASA}/World/") == f"{CASA}/World/"
+    assert normalize_url(f"{CASA}/World/") == f"{CASA}/World/"
 
 
 def test_fragment_is_dropped():
-    assert canonicalize_url(f"{CASA}/world/2019/02/07/242730.html#comments") == (
+    assert normalize_url(f"{CASA}/world/2019/02/07/242730.html#comments") == (
         f"{CASA}/world/2019/02/07/242730.html"
     )
 
 
 def test_trailing_slash_is_significant():
-    assert canonicalize_url(f"{HAWAR}/ar/news") != canonicalize_url(f"{HAWAR}/ar/news/")
+    assert normalize_url(f"{HAWAR}/ar/news") != normalize_url(f"{HAWAR}/ar/news/")
 
 
 def test_dot_segments_are_resolved():
-    assert canonicalize_url(f"{HAWAR}/ar/news/../about/./") == f"{HAWAR}/ar/about/"
+    assert normalize_url(f"{HAWAR}/ar/news/../about/./") == f"{HAWAR}/ar/about/"
 
 
 @pytest.mark.parametrize(
@@ -92,25 +92,25 @@ def test_dot_segments_are_resolved():
 )
 def test_tracking_parameters_are_removed(query):
     url = f"{HAWAR}/ar/haber/2019/11/14/bwmbyw-mstmrwn-fy-mharbt-daash-wmnah-mn-h16729/?{query}"
-    assert canonicalize_url(url) == (
+    assert normalize_url(url) == (
         f"{HAWAR}/ar/haber/2019/11/14/bwmbyw-mstmrwn-fy-mharbt-daash-wmnah-mn-h16729/"
     )
 
 
 def test_other_query_parameters_are_kept_sorted():
     url = f"{CASA}/search/?utm_source=x&q=%D8%AF%D8%A7%D8%B9%D8%B4&page=2&b=1&b=0"
-    assert canonicalize_url(url) == f"{CASA}/search/?b=0&b=1&page=2&q=%D8%AF%D8%A7%D8%B9%D8%B4"
+    assert normalize_url(url) == f"{CASA}/search/?b=0&b=1&page=2&q=%D8%AF%D8%A7%D8%B9%D8%B4"
 
 
 def test_arabic_query_values_raw_or_encoded_are_the_same():
-    assert canonicalize_url(f"{CASA}/search/?q=داعش") == canonicalize_url(
+    assert normalize_url(f"{CASA}/search/?q=داعش") == normalize_url(
         f"{CASA}/search/?q=%d8%af%d8%a7%d8%b9%d8%b4"
     )
 
 
 def test_parameters_that_only_look_like_tracking_are_kept():
     url = f"{CASA}/x/?reference=1&prefix=2&utm=3"
-    assert canonicalize_url(url) == f"{CASA}/x/?prefix=2&reference=1&utm=3"
+    assert normalize_url(url) == f"{CASA}/x/?prefix=2&reference=1&utm=3"
 
 
 def test_tracking_list_is_lower_case():
@@ -129,27 +129,27 @@ def test_tracking_list_is_lower_case():
     ],
 )
 def test_relative_urls_are_joined_with_the_base(href, expected):
-    assert canonicalize_url(href, base=f"{CASA}/world/2019/02/07/index.html") == expected
+    assert normalize_url(href, base=f"{CASA}/world/2019/02/07/index.html") == expected
 
 
 def test_relative_url_without_base_is_an_error():
     with pytest.raises(InvalidURLError):
-        canonicalize_url("/world/")
+        normalize_url("/world/")
 
 
 def test_http_url_without_host_is_an_error():
     with pytest.raises(InvalidURLError):
-        canonicalize_url("https:///world/")
+        normalize_url("https:///world/")
 
 
 def test_non_http_schemes_are_returned_unchanged():
-    assert canonicalize_url(" mailto:info@example.com ") == "mailto:info@example.com"
+    assert normalize_url(" mailto:info@example.com ") == "mailto:info@example.com"
 
 
 def test_canonicalization_is_idempotent():
     url = f"{CASA}/tag/الملف-السوري/?utm_source=rss&b=2&a=1#x"
-    once = canonicalize_url(url)
-    assert canonicalize_url(once) == once
+    once = normalize_url(url)
+    assert normalize_url(once) == once
 
 
 def _casablancatoday_tag_links() -> set[str]:
@@ -163,7 +163,7 @@ def test_fixture_tag_links_are_already_canonical():
     hrefs = _casablancatoday_tag_links()
     assert hrefs
     for href in hrefs:
-        assert canonicalize_url(href, base=CASA) == CASA + href
+        assert normalize_url(href, base=CASA) == CASA + href
 
 
 def test_fixture_tag_folders_named_in_arabic_match_their_encoded_links():
@@ -171,11 +171,11 @@ def test_fixture_tag_folders_named_in_arabic_match_their_encoded_links():
     folders = [p.name for p in (FIXTURES / "casablancatoday/site/tag").iterdir() if p.is_dir()]
     assert folders
     for name in folders:
-        assert canonicalize_url(f"/tag/{name}/", base=CASA) in links
+        assert normalize_url(f"/tag/{name}/", base=CASA) in links
 
 
 # --------------------------------------------------------------------------
-# canonical_url
+# url_to_store
 
 
 PRINT_PAGE = f"{CASA}/print/242730.html"
@@ -183,15 +183,15 @@ ARTICLE = f"{CASA}/world/2019/02/07/242730.html"
 
 
 def test_canonical_link_wins_over_the_page_url():
-    assert canonical_url(PRINT_PAGE, ARTICLE) == ARTICLE
+    assert url_to_store(PRINT_PAGE, ARTICLE) == ARTICLE
 
 
 def test_relative_canonical_link_is_resolved_against_the_page():
-    assert canonical_url(PRINT_PAGE, "/world/2019/02/07/242730.html") == ARTICLE
+    assert url_to_store(PRINT_PAGE, "/world/2019/02/07/242730.html") == ARTICLE
 
 
 def test_canonical_link_is_canonicalized():
-    assert canonical_url(PRINT_PAGE, ARTICLE.upper().replace("HTML", "html") + "?utm_source=x") == (
+    assert url_to_store(PRINT_PAGE, ARTICLE.upper().replace("HTML", "html") + "?utm_source=x") == (
         "https://www.casablancatoday.com/WORLD/2019/02/07/242730.html"
     )
 
@@ -199,7 +199,7 @@ def test_canonical_link_is_canonicalized():
 def test_page_reached_through_a_tracking_link_gets_its_canonical():
     page = f"{HAWAR}/ar/h16729/?utm_source=rss&utm_medium=feed"
     target = f"{HAWAR}/ar/haber/2019/11/14/bwmbyw-mstmrwn-fy-mharbt-daash-wmnah-mn-h16729/"
-    assert canonical_url(page, target) == target
+    assert url_to_store(page, target) == target
 
 
 @pytest.mark.parametrize(
@@ -207,19 +207,19 @@ def test_page_reached_through_a_tracking_link_gets_its_canonical():
     [None, "", "   ", "javascript:void(0)", "mailto:a@b.c", "ftp://example.com/x"],
 )
 def test_missing_or_unusable_canonical_falls_back_to_the_page_url(href):
-    assert canonical_url(ARTICLE + "#top", href) == ARTICLE
+    assert url_to_store(ARTICLE + "#top", href) == ARTICLE
 
 
 def test_canonical_pointing_to_the_home_page_from_an_article_is_ignored():
-    assert canonical_url(ARTICLE, f"{CASA}/") == ARTICLE
+    assert url_to_store(ARTICLE, f"{CASA}/") == ARTICLE
 
 
 def test_home_page_may_have_the_home_page_as_canonical():
-    assert canonical_url(f"{CASA}/?utm_source=x", f"{CASA}/") == f"{CASA}/"
+    assert url_to_store(f"{CASA}/?utm_source=x", f"{CASA}/") == f"{CASA}/"
 
 
 def test_canonical_on_another_host_is_accepted():
-    assert canonical_url(ARTICLE, "https://m.casablancatoday.com/x.html") == (
+    assert url_to_store(ARTICLE, "https://m.casablancatoday.com/x.html") == (
         "https://m.casablancatoday.com/x.html"
     )
 
@@ -233,7 +233,7 @@ def test_every_fixture_page_canonical_is_on_the_production_origin():
                 assert page.parent.name == "admin", page
                 continue
             local = "http://127.0.0.1:8081/" + page.relative_to(FIXTURES / site / "site").as_posix()
-            assert canonical_url(local, match.group(1)).startswith(origin + "/")
+            assert url_to_store(local, match.group(1)).startswith(origin + "/")
             checked += 1
     assert checked > 200
 

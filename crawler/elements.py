@@ -1,0 +1,57 @@
+"""Elements of a parsed page: the selector of a response, lookups by class, their text.
+
+Outlet pages are addressed by class names; :func:`class_index` answers all of an
+extractor's lookups from one walk of the article's subtree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parsel import Selector
+
+from crawler.text import clean_text
+
+
+def selector_of(page: Any) -> Selector:
+    """The parsel selector of *page*: a Selector as is, a response's cached one otherwise."""
+    if isinstance(page, Selector):
+        return page
+    return page.selector
+
+
+def class_index(element: Any) -> dict[str, list[Any]]:
+    """The descendants of *element* (itself included) by class token, in document order.
+
+    Outlet pages are addressed by class names; one walk over the article's
+    subtree answers all of an extractor's lookups, where each CSS query would
+    walk it again.
+    """
+    root = getattr(element, "root", element)
+    index: dict[str, list[Any]] = {}
+    for el in root.iter():
+        classes = el.get("class") if isinstance(el.tag, str) else None
+        if classes:
+            for token in classes.split():
+                index.setdefault(token, []).append(el)
+    return index
+
+
+def element_text(element: Any | None) -> str:
+    """The cleaned text content of an lxml element (``""`` for None)."""
+    if element is None:
+        return ""
+    return clean_text("".join(element.itertext()))
+
+
+def first(index: dict[str, list[Any]], class_name: str, tag: str | None = None) -> Any | None:
+    """The first element of *index* with *class_name* (and tag name *tag*), or None."""
+    for el in index.get(class_name, ()):
+        if tag is None or el.tag == tag:
+            return el
+    return None
+
+
+def has_class(el: Any, classes: frozenset[str]) -> bool:
+    """True when the lxml element *el* has one of *classes* among its class tokens."""
+    return bool(classes.intersection((el.get("class") or "").split()))
