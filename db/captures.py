@@ -1,8 +1,8 @@
 """The ``captures`` table: where each fetched article response is kept in a WARC file.
 
 A crawl records its captures in the transaction that stores their articles
-(:func:`record_captures`); ``akhbar reextract`` reads back the latest capture of
-each article (:func:`latest_captures`).
+(:func:`record_captures`), and so does a spool replay (:func:`record_captures_once`);
+``akhbar reextract`` reads back the latest capture of each article (:func:`latest_captures`).
 """
 
 from __future__ import annotations
@@ -37,11 +37,30 @@ _INSERT = text(
 )
 
 
+_INSERT_ONCE = text(
+    _INSERT.text
+    + """
+    WHERE NOT EXISTS (
+        SELECT 1 FROM captures k
+        WHERE k.url = :url AND k.fetched_at = :fetched_at
+          AND k.warc_file = :warc_file AND k.warc_offset = :warc_offset
+    )
+    """
+)
+
+
 def record_captures(connection: Connection, captures: Sequence[Mapping[str, Any]]) -> None:
     """Insert capture rows (:data:`CAPTURE_FIELDS` plus ``outlet_id`` and ``article_url``, the
     canonical URL of the article stored from it). Runs in the caller's transaction."""
     if captures:
         connection.execute(_INSERT, [dict(capture) for capture in captures])
+
+
+def record_captures_once(connection: Connection, captures: Sequence[Mapping[str, Any]]) -> None:
+    """:func:`record_captures`, skipping a capture already recorded (the same record of the
+    same file): what a spool replay that may run twice over the same lines needs."""
+    if captures:
+        connection.execute(_INSERT_ONCE, [dict(capture) for capture in captures])
 
 
 def last_captures(connection: Connection, outlet_name: str) -> dict[str, tuple[str, dt.datetime]]:

@@ -3,7 +3,9 @@
 A spool file is JSON Lines, one article per line: the article's row (the
 :data:`db.articles.ARTICLE_FIELDS` but ``outlet_id``) with its outlet's row under
 ``"outlet"``, so that it can be stored into any archive, even one that never saw
-the outlet. Dates and times are ISO 8601; text is UTF-8 as published.
+the outlet, and, when the crawl kept its response, its ``captures`` row (the
+:data:`db.captures.CAPTURE_FIELDS`) under ``"capture"``, recorded with the article
+on replay. Dates and times are ISO 8601; text is UTF-8 as published.
 
 Each batch is appended, flushed and fsynced before the writer returns, so a
 crash can cut only the line being written: replay skips such a line and reports
@@ -29,6 +31,7 @@ from typing import IO, Any
 from sqlalchemy import Engine
 
 from db.articles import ARTICLE_FIELDS, StoreResult, store_articles, upsert_outlet
+from db.captures import CAPTURE_FIELDS, record_captures_once
 from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
@@ -90,17 +93,27 @@ class SpoolWriter:
 def encode_line(outlet: Mapping[str, Any], row: Mapping[str, Any]) -> bytes:
     line = {f: row.get(f) for f in SPOOLED_FIELDS}
     line["outlet"] = dict(outlet)
+    capture = row.get("capture")
+    if capture:
+        line["capture"] = {f: capture[f] for f in CAPTURE_FIELDS}
     text = json.dumps(line, ensure_ascii=False, default=_iso, separators=(",", ":"))
     return text.encode("utf-8") + b"\n"
 
 
 def decode_line(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(outlet row, article row)`` of one line; ValueError/KeyError/TypeError when damaged."""
+    """``(outlet row, article row)`` of one line; ValueError/KeyError/TypeError when damaged.
+
+    The article row holds its capture under ``"capture"`` when the line has one.
+    """
     line = json.loads(raw.decode("utf-8"))
     outlet = dict(line.pop("outlet"))
     if not isinstance(outlet.get("name"), str):
         raise ValueError("no outlet name")
     row = {f: line[f] for f in SPOOLED_FIELDS}
+    if line.get("capture") is not None:
+        capture = {f: line["capture"][f] for f in CAPTURE_FIELDS}
+        capture["fetched_at"] = dt.datetime.fromisoformat(capture["fetched_at"])
+        row["capture"] = capture
     for name in _DATETIME_FIELDS:
         if row[name] is not None:
             row[name] = dt.datetime.fromisoformat(row[name])
@@ -263,8 +276,16 @@ def _store(
 
 
 def _store_rows(engine: Engine, rows: list[dict[str, Any]]) -> StoreResult:
+    """Store articles and their captures in one transaction, as a crawl does."""
+    captures = [
+        {**row["capture"], "outlet_id": row["outlet_id"], "article_url": row["url"]}
+        for row in rows
+        if row.get("capture")
+    ]
     with engine.begin() as connection:
-        return store_articles(connection, rows)
+        stored = store_articles(connection, rows)
+        record_captures_once(connection, captures)
+        return stored
 
 
 def _count(result: ReplayResult, stored: StoreResult) -> None:
