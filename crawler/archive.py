@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
 
+from crawler.crawl_config import crawl_config
 from crawler.health import History, degraded_reasons
 from crawler.outlet import OutletInfo
 from db import articles, captures, runs
@@ -29,14 +30,6 @@ from db.spool import default_spool_dir
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-STORE_RETRIES = 4
-"""Default of ``AKHBAR_STORE_RETRIES``: retries after a connection error."""
-STORE_RETRY_BACKOFF = 0.5
-"""Default of ``AKHBAR_STORE_RETRY_BACKOFF``: seconds before the first retry, doubled each
-time. With 4 retries a store waits 7.5 s in all before it spools, well inside the 30 s a
-stopping crawl is given to close, when the server refuses connections at once (stopped,
-restarting). A host that drops packets costs each attempt ``connect_timeout`` (10 s) too."""
 
 
 def spool_dir(settings: BaseSettings, data_dir: Path | None = None) -> Path:
@@ -66,10 +59,11 @@ class Archive:
     def __init__(
         self,
         engine: Engine,
-        revisit_days: float = 2.0,
-        revisit_interval: dt.timedelta = dt.timedelta(hours=1),
-        retries: int = STORE_RETRIES,
-        retry_backoff: float = STORE_RETRY_BACKOFF,
+        *,
+        revisit_days: float,
+        revisit_interval: dt.timedelta,
+        retries: int,
+        retry_backoff: float,
     ) -> None:
         self.engine = engine
         self.revisit_days = revisit_days
@@ -78,16 +72,18 @@ class Archive:
         self.retry_backoff = retry_backoff
 
     @classmethod
-    def from_settings(cls, settings: BaseSettings) -> Archive:
-        url = settings.get("AKHBAR_DATABASE_URL") or ensure_database_url(load_config())
+    def from_settings(cls, settings: BaseSettings, engine: Engine | None = None) -> Archive:
+        """The archive as a crawl with Scrapy settings ``settings`` sees it (its database,
+        revisit policy and retries), on ``engine`` if given."""
+        if engine is None:
+            url = ensure_database_url(crawl_config(settings))
+            engine = make_engine(url, pool_size=2, max_overflow=0)
         return cls(
-            make_engine(url, pool_size=2, max_overflow=0),
-            revisit_days=settings.getfloat("AKHBAR_REVISIT_DAYS", 2.0),
-            revisit_interval=dt.timedelta(
-                seconds=settings.getfloat("AKHBAR_REVISIT_INTERVAL", 3600.0)
-            ),
-            retries=settings.getint("AKHBAR_STORE_RETRIES", STORE_RETRIES),
-            retry_backoff=settings.getfloat("AKHBAR_STORE_RETRY_BACKOFF", STORE_RETRY_BACKOFF),
+            engine,
+            revisit_days=settings.getfloat("AKHBAR_REVISIT_DAYS"),
+            revisit_interval=dt.timedelta(seconds=settings.getfloat("AKHBAR_REVISIT_INTERVAL")),
+            retries=settings.getint("AKHBAR_STORE_RETRIES"),
+            retry_backoff=settings.getfloat("AKHBAR_STORE_RETRY_BACKOFF"),
         )
 
     def close(self) -> None:

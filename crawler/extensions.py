@@ -29,7 +29,7 @@ from twisted.internet.threads import deferToThread
 from crawler.archive import Archive
 from crawler.failures import ERROR_PREFIX, lost_articles
 from crawler.health import health_columns
-from crawler.lock_keeper import CHECK_INTERVAL, LOCK_TAKEN, TAKEN, LockKeeper
+from crawler.lock_keeper import LOCK_TAKEN, TAKEN, LockKeeper
 from crawler.lock_watch import LockWatch
 from db import runs
 from db.config import load_config
@@ -149,7 +149,7 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
-        if not crawler.settings.getbool("AKHBAR_STORE", True):
+        if not crawler.settings.getbool("AKHBAR_STORE"):
             raise NotConfigured("AKHBAR_STORE is off")
         if is_scrapy_parse(crawler):
             raise NotConfigured("scrapy parse reads pages; it is no crawl of the outlet")
@@ -199,9 +199,12 @@ class CrawlRunRecorder:
         self.lock_connection.commit()
         if self.run_id is not None:
             # A database failover interrupts nothing: the keeper takes the lock again after it.
-            interval = settings.getfloat("AKHBAR_LOCK_CHECK_INTERVAL", CHECK_INTERVAL)
             self.keeper = LockKeeper(
-                self.archive.engine, self.lock_connection, self.outlet_id, self.run_id, interval
+                self.archive.engine,
+                self.lock_connection,
+                self.outlet_id,
+                self.run_id,
+                settings.getfloat("AKHBAR_LOCK_CHECK_INTERVAL"),
             )
             self.lock_connection = None
 

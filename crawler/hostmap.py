@@ -15,7 +15,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
-from db.config import load_config, parse_host_map
+from crawler.crawl_config import crawl_config
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,7 @@ class HostMapDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.host_map = dict(load_config().host_map)
-        self.host_map.update(
-            parse_host_map(crawler.settings.get("AKHBAR_HOST_MAP", ""), "AKHBAR_HOST_MAP")
-        )
+        self.host_map = crawl_config(crawler.settings).host_map
         if self.host_map:
             logger.info("host map in effect: %s", self.host_map)
 

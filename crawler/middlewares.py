@@ -81,7 +81,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.max_wait = crawler.settings.getfloat("AKHBAR_RETRY_AFTER_MAX", 60.0)
+        self.max_wait = crawler.settings.getfloat("AKHBAR_RETRY_AFTER_MAX")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:

@@ -1,9 +1,13 @@
-"""Scrapy settings for Akhbar's spiders.
+"""Scrapy settings for Akhbar's spiders, and the one place Akhbar's crawl settings
+(``AKHBAR_*`` below) have their defaults: components read them with no fallback of their own.
 
-The database URL and host map have no value here: components read them through
-``db.config.load_config`` (environment and config file), like the rest of Akhbar. A Scrapy
-setting of the same name given for one crawl (``-s AKHBAR_DATABASE_URL=...``,
-``-s AKHBAR_HOST_MAP=...``) overrides the URL and adds to (or overrides) the host map.
+Every crawl, however started, runs with these, then ``[scheduler.scrapy_settings]`` of the
+configuration file (:class:`crawler.crawl_config.ConfigFileSettings`), then ``-s KEY=VALUE``.
+
+The database URL and the host map are Scrapy settings too, for one crawl only
+(``-s AKHBAR_DATABASE_URL=...``, ``-s AKHBAR_HOST_MAP=...``): empty here, they come from
+the environment and the configuration file, and :func:`crawler.crawl_config.crawl_config`
+is where a crawl reads all three.
 """
 
 from crawler.local_spiders import spider_modules
@@ -68,12 +72,24 @@ EXTENSIONS = {
     "crawler.failures.LostRequestCounter": 20,
 }
 
-# Akhbar's own settings (override with `scrapy crawl NAME -s KEY=VALUE`).
+ADDONS = {"crawler.crawl_config.ConfigFileSettings": 0}
+
+# Akhbar's own settings (README, Configuration, lists them with how to set them).
+AKHBAR_DATABASE_URL = ""  # this crawl's database; empty: the configured one
+AKHBAR_HOST_MAP = ""  # "host=origin ...", added to the configured host map for this crawl
 AKHBAR_STORE = True  # off: extract only, write nothing (benchmarks, dry runs)
 AKHBAR_STORE_BATCH_SIZE = 100
-AKHBAR_STORE_RETRIES = 4  # retries of a batch after a connection error, before it is spooled
-AKHBAR_STORE_RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled each time
+# Retries of a batch after a connection error before it is spooled, the first after
+# AKHBAR_STORE_RETRY_BACKOFF seconds, doubling: 7.5 s in all, well inside the 30 s a stopping
+# crawl is given to close when the server refuses connections at once (stopped, restarting).
+# A host that drops packets costs each attempt connect_timeout (10 s) too.
+AKHBAR_STORE_RETRIES = 4
+AKHBAR_STORE_RETRY_BACKOFF = 0.5
 AKHBAR_SPOOL_DIR = ""  # where articles wait while the database is down; empty: <data dir>/spool
+# Seconds a crawl that ended by itself during a database outage waits for the database, to
+# store its spool and record its end (failovers take 20-60 s).
+AKHBAR_OUTAGE_WAIT = 60.0
+AKHBAR_LOCK_CHECK_INTERVAL = 5.0  # seconds between checks that the outlet's lock is still held
 AKHBAR_MAX_LISTING_PAGES = 50  # pagination depth per listing: a guard against crawler traps
 AKHBAR_RETRY_AFTER_MAX = 60.0  # longest Retry-After (seconds) waited for within a crawl
 AKHBAR_REFETCH_ARCHIVED = False  # on: fetch every article again (akhbar crawl --full)

@@ -1,10 +1,14 @@
 """The one configuration reader: environment variables and an optional TOML file.
 
-The CLI, Scrapy's settings, Alembic's ``env.py`` and the scheduler all call
-:func:`load_config`, so a setting means the same thing everywhere.
+The CLI, the crawl processes (``crawler.crawl_config``), Alembic's ``env.py`` and the
+scheduler all call :func:`load_config`, so a setting means the same thing everywhere.
 
 Precedence, highest first: ``AKHBAR_*`` / ``DATABASE_URL`` environment variables,
-then the TOML file (``--config FILE`` or ``AKHBAR_CONFIG``), then defaults.
+then the TOML file (``--config FILE`` or ``AKHBAR_CONFIG``), then defaults. A crawl
+can be given its own database URL and host entries on top (``-s``, see
+``crawler.crawl_config``). The crawl settings (``AKHBAR_STORE_BATCH_SIZE`` and the
+rest) have their defaults in ``crawler.settings`` and are set in the file under
+``[scheduler.scrapy_settings]``.
 """
 
 from __future__ import annotations
@@ -62,8 +66,10 @@ class SchedulerSettings:
     runner: str = "local"
     """Where crawls run: ``local`` (a process of the daemon) or ``scrapyd`` (its nodes)."""
     scrapy_settings: dict[str, str] = field(default_factory=dict)
-    """Extra Scrapy settings for every crawl (``-s KEY=VALUE``), from
-    ``[scheduler.scrapy_settings]``; see ``crawler.registry.crawl_settings``."""
+    """Scrapy settings for every crawl, over ``crawler.settings``, from
+    ``[scheduler.scrapy_settings]``. A ``scrapy crawl`` process reads them from the file
+    itself (``crawler.crawl_config``); the crawls Akhbar starts are given them as ``-s``
+    too (``crawler.registry.crawl_settings``), which carries them to scrapyd nodes."""
     metrics_address: tuple[str, int] | None = None
     """Host and port the daemon serves Prometheus metrics on (``"127.0.0.1:9464"``);
     None, the default, serves none: a daemon opens no port it was not asked to."""
@@ -373,11 +379,20 @@ def _listen_address(value: Any, key: str, where: str) -> tuple[str, int]:
     return host, int(port)
 
 
+# Scrapy settings with a key of their own in the file: one name each, and their precedence
+# (environment over file) stays true.
+_OWN_KEYS = {"AKHBAR_DATABASE_URL": "database_url", "AKHBAR_HOST_MAP": "[host_map]"}
+
+
 def _scrapy_settings_from_table(table: Any, where: str) -> dict[str, str]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [scheduler.scrapy_settings] must be a table of NAME = value")
     settings: dict[str, str] = {}
     for key, value in table.items():
+        if key in _OWN_KEYS:
+            raise ConfigError(
+                f"{where}: scheduler.scrapy_settings.{key}: set {_OWN_KEYS[key]} instead"
+            )
         if not isinstance(value, str | int | float | bool):
             raise ConfigError(
                 f"{where}: scheduler.scrapy_settings.{key} must be a string, number or bool, "

@@ -31,7 +31,7 @@ from sqlalchemy import Connection
 from crawler.archive import Archive
 from crawler.extensions import LOG_TAIL_LINES, crawl_status
 from crawler.lock_keeper import LOCK_TAKEN, TAKEN, LockKeeper
-from crawler.registry import CrawlTarget, resolve
+from crawler.registry import CrawlTarget, crawl_scrapy_settings, resolve
 from db import runs
 from db.config import Config
 from db.engine import ensure_database_url, make_engine
@@ -43,9 +43,6 @@ FINE = ("succeeded", "degraded")
 STOP_GRACE_SECONDS = 30.0
 POLL_SECONDS = 0.2
 """How often the parent looks at its child, its time limit and stop requests."""
-LOCK_CHECK_SECONDS = 5.0
-"""How often the parent checks that it still holds the outlet's lock (and, after losing it
-to a database outage, the longest wait between attempts to take it again)."""
 
 
 class CrawlLocked(Exception):
@@ -172,7 +169,10 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
     """
     target = resolve(request.outlet, config, request.url)
     database_url = ensure_database_url(config)
-    archive = Archive(make_engine(database_url, pool_size=1))
+    settings = crawl_scrapy_settings(config)
+    settings.setdict(request.settings, priority="cmdline")
+    # The parent's share of the crawl (its lock, its record) follows the crawl's settings.
+    archive = Archive.from_settings(settings, make_engine(database_url, pool_size=1))
     try:
         outlet_id = archive.register_outlet(target.outlet_name, target.outlet)
         with archive.engine.connect() as lock:
@@ -186,7 +186,13 @@ def run_crawl(config: Config, request: CrawlRequest) -> CrawlResult:
             started = time.monotonic()
             # A database failover interrupts nothing: the keeper takes the lock again after it,
             # and the crawl stops only if another crawl took it meanwhile.
-            keeper = LockKeeper(archive.engine, lock, outlet_id, run_id, LOCK_CHECK_SECONDS)
+            keeper = LockKeeper(
+                archive.engine,
+                lock,
+                outlet_id,
+                run_id,
+                settings.getfloat("AKHBAR_LOCK_CHECK_INTERVAL"),
+            )
             try:
                 outcome = _run_process(
                     crawl_command(request, target, run_id),

@@ -144,6 +144,15 @@ def test_scheduler_table(tmp_path: Path) -> None:
         ("[scheduler]\nstop_grace = inf\n", r"scheduler\.stop_grace must be a finite"),
         ("scheduler = 3\n", r"\[scheduler\] must be a table"),
         ("[scheduler.scrapy_settings]\nX = [1]\n", r"scrapy_settings\.X must be a string"),
+        # One name each: the file's own keys, not a second way beside them.
+        (
+            '[scheduler.scrapy_settings]\nAKHBAR_DATABASE_URL = "postgresql://h/d"\n',
+            r"scrapy_settings\.AKHBAR_DATABASE_URL: set database_url instead",
+        ),
+        (
+            '[scheduler.scrapy_settings]\nAKHBAR_HOST_MAP = "a=http://127.0.0.1:1"\n',
+            r"scrapy_settings\.AKHBAR_HOST_MAP: set \[host_map\] instead",
+        ),
     ],
 )
 def test_bad_scheduler_settings_are_named(tmp_path: Path, text: str, message: str) -> None:
