@@ -38,9 +38,6 @@ from db.errors import brief, is_connection_error
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_WAIT = 60.0
-"""Default of ``AKHBAR_OUTAGE_WAIT``: seconds a crawl that ended during a database outage
-waits for the database, to store its spool and record its end (failovers take 20–60 s)."""
 OUTAGE_POLL = 1.0
 
 
@@ -135,7 +132,7 @@ class StoragePipeline:
     """
 
     def __init__(
-        self, crawler: Crawler, batch_size: int, spool_dir: Path, outage_wait: float = 0.0
+        self, crawler: Crawler, batch_size: int, spool_dir: Path, outage_wait: float
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -157,13 +154,14 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        if not crawler.settings.getbool("AKHBAR_STORE", True):
+        settings = crawler.settings
+        if not settings.getbool("AKHBAR_STORE"):
             raise NotConfigured("AKHBAR_STORE is off")
         pipeline = cls(
             crawler,
-            crawler.settings.getint("AKHBAR_STORE_BATCH_SIZE", 100),
-            spool_dir(crawler.settings),
-            crawler.settings.getfloat("AKHBAR_OUTAGE_WAIT", OUTAGE_WAIT),
+            settings.getint("AKHBAR_STORE_BATCH_SIZE"),
+            spool_dir(settings),
+            settings.getfloat("AKHBAR_OUTAGE_WAIT"),
         )
         crawler.signals.connect(pipeline.lock_retaken, signal=lock_retaken)
         return pipeline
