@@ -37,9 +37,6 @@ TAKEN = "taken"
 """Another crawl took the lock during the outage: this crawl must stop."""
 
 LOCK_TAKEN = "lock taken by another crawl after a database outage"
-CHECK_INTERVAL = 5.0
-"""Default seconds between checks that the lock is still held (``AKHBAR_LOCK_CHECK_INTERVAL``);
-also the longest wait between attempts to take it again."""
 FIRST_RETRY = 1.0
 
 
@@ -47,7 +44,9 @@ class LockKeeper:
     """Holds the outlet's lock for one run, on ``connection`` (which already holds it).
 
     :meth:`check` does at most one database round trip, when one is due, so it can
-    be called often. Thread-safe.
+    be called often. Thread-safe. ``interval`` is the seconds between checks that the lock
+    is still held (``AKHBAR_LOCK_CHECK_INTERVAL``), also the longest wait between attempts
+    to take it again.
     """
 
     def __init__(
@@ -56,7 +55,7 @@ class LockKeeper:
         connection: Connection,
         outlet_id: int,
         run_id: int,
-        interval: float = CHECK_INTERVAL,
+        interval: float,
     ) -> None:
         self.engine = engine
         self.outlet_id = outlet_id
