@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 from sqlalchemy import Connection
@@ -13,6 +13,9 @@ from sqlalchemy import Connection
 from akhbar.context import CliState, friendly_errors, pass_state
 from db.captures import captured_outlets
 from db.engine import make_engine
+
+if TYPE_CHECKING:
+    from db.export import Selection
 
 _DAY_OR_TIME = click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
 
@@ -83,6 +86,11 @@ def reextract(
 @click.option("--since", type=_DAY_OR_TIME, default=None, help="Published since then (UTC).")
 @click.option("--until", type=_DAY_OR_TIME, default=None, help="Published before then (UTC).")
 @click.option(
+    "--query",
+    default=None,
+    help="Only the articles this search matches (all of them, in the syntax of `akhbar search`).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.File("w", encoding="utf-8", lazy=True),
@@ -97,15 +105,17 @@ def export(
     outlet: str | None,
     since: dt.datetime | None,
     until: dt.datetime | None,
+    query: str | None,
     output: TextIO,
 ) -> None:
     """Write the archive's articles (oldest stored first); the count goes to stderr."""
-    from db.export import exported_articles, write_csv, write_jsonl
+    from db.export import Selection, exported_articles, write_csv, write_jsonl
 
-    selection = (
+    selection = Selection(
         outlet,
         since.replace(tzinfo=dt.UTC) if since else None,
         until.replace(tzinfo=dt.UTC) if until else None,
+        query,
     )
     engine = make_engine(state.database_url())
     try:
@@ -113,18 +123,14 @@ def export(
             if fmt == "warc":
                 _export_warc(connection, selection, output)
                 return
-            records = exported_articles(connection, *selection)
+            records = exported_articles(connection, selection)
             count = (write_csv if fmt == "csv" else write_jsonl)(records, output)
     finally:
         engine.dispose()
     click.echo(f"{count} articles exported", err=True)
 
 
-def _export_warc(
-    connection: Connection,
-    selection: tuple[str | None, dt.datetime | None, dt.datetime | None],
-    output: TextIO,
-) -> None:
+def _export_warc(connection: Connection, selection: Selection, output: TextIO) -> None:
     """The captures of the selected articles as one ``.warc.gz``: a warcinfo record, then
     each response (and the response a revisit refers to) with its metadata record, oldest
     first. Records that cannot be read are listed on stderr and make it exit 1."""
@@ -134,7 +140,7 @@ def _export_warc(
     out = output.buffer  # type: ignore[attr-defined]  # WARC is bytes: the text file's own
     write_warcinfo(out, getattr(output, "name", "akhbar-export.warc.gz"))
     copied = unreadable = 0
-    for capture in exported_captures(connection, *selection):
+    for capture in exported_captures(connection, selection):
         try:
             copy_capture(capture.warc_file, capture.warc_offset, capture.warc_length, out)
         except CaptureUnreadable as exc:

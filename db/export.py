@@ -1,5 +1,9 @@
 """Streaming the archive out: articles as JSON Lines records (the format ``akhbar import``
-reads back, losing nothing) or CSV rows."""
+reads back, losing nothing) or CSV rows, and the captures of those articles.
+
+The articles are selected by outlet, publication time and a search query (the web syntax
+of ``akhbar search``: every article it matches, not only the best ranked).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,21 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, DateTime, Select, cast, func, literal, select, union
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Select,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    text,
+    union,
+)
 
 from db.models import Article, Capture, Outlet
+from db.search import QueryBuilder, parse_query
 
 EXPORT_FIELDS = (
     "url",
@@ -39,17 +55,34 @@ _ARTICLE_COLUMNS = tuple(
 )
 
 
-def exported_articles(
-    connection: Connection,
-    outlet: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Export records of the selected articles, by id; read in chunks on a server-side cursor.
+# What the search matches on (db.search.recency.MATCH): the expression of the one search
+# index, so that the index finds the matches.
+_MATCH = text(
+    "(articles.search_vector"
+    " || public.akhbar_recency_week_v1(articles.published_at, articles.published_date))"
+    " @@ CAST(:match AS tsquery)"
+)
 
-    ``since`` / ``until`` bound the publication instant (or the UTC midnight of the
-    publication date when the page gave no time), ``until`` excluded.
-    """
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles an export holds; every part optional."""
+
+    outlet: str | None = None
+    since: dt.datetime | None = None
+    """Published at or after (UTC): the publication instant, or the UTC midnight of the
+    publication date when the page gave no time."""
+    until: dt.datetime | None = None
+    """Published before (UTC), in the same way."""
+    query: str | None = None
+    """A search in the syntax of ``akhbar search``; a query with no word to search for
+    selects nothing."""
+
+
+def exported_articles(
+    connection: Connection, selection: Selection = Selection()
+) -> Iterator[dict[str, Any]]:
+    """Export records of the selected articles, by id; read in chunks on a server-side cursor."""
     columns = [getattr(Article, name) for name in _ARTICLE_COLUMNS]
     statement = (
         select(*columns, Outlet.name.label("outlet"))
@@ -57,29 +90,27 @@ def exported_articles(
         .order_by(Article.id)
     )
     result = connection.execution_options(yield_per=500).execute(
-        _selected(statement, outlet, since, until)
+        _selected(connection, statement, selection)
     )
     for row in result:
         yield _record(row._mapping)
 
 
-def _selected(
-    statement: Select[Any],
-    outlet: str | None,
-    since: dt.datetime | None,
-    until: dt.datetime | None,
-) -> Select[Any]:
+def _selected(connection: Connection, statement: Select[Any], selection: Selection) -> Select[Any]:
     """``statement`` (joining articles and outlets) restricted to the selected articles."""
     recency = func.coalesce(
         Article.published_at,
         func.timezone(literal("UTC"), cast(Article.published_date, DateTime(timezone=False))),
     )
-    if outlet is not None:
-        statement = statement.where(Outlet.name == outlet)
-    if since is not None:
-        statement = statement.where(recency >= since)
-    if until is not None:
-        statement = statement.where(recency < until)
+    if selection.outlet is not None:
+        statement = statement.where(Outlet.name == selection.outlet)
+    if selection.since is not None:
+        statement = statement.where(recency >= selection.since)
+    if selection.until is not None:
+        statement = statement.where(recency < selection.until)
+    if selection.query is not None:
+        match = QueryBuilder(connection).build(parse_query(selection.query), matching=True)
+        statement = statement.where(false() if match is None else _MATCH.bindparams(match=match))
     return statement
 
 
@@ -97,15 +128,12 @@ class ExportedCapture:
 
 
 def exported_captures(
-    connection: Connection,
-    outlet: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    connection: Connection, selection: Selection = Selection()
 ) -> Iterator[ExportedCapture]:
     """Every capture of the selected articles (as :func:`exported_articles` selects them),
     with the response record each revisit refers to, each record once, oldest first."""
     articles = _selected(
-        select(Article.id).join(Outlet, Outlet.id == Article.outlet_id), outlet, since, until
+        connection, select(Article.id).join(Outlet, Outlet.id == Article.outlet_id), selection
     ).subquery()
     chosen = select(Capture).where(Capture.article_id.in_(select(articles.c.id))).cte("chosen")
     original = Capture.__table__.alias("original")

@@ -152,3 +152,14 @@ def test_export_selects_by_outlet_and_publication_time(source: str) -> None:
     # An article with only a date counts from the UTC midnight of that date.
     assert urls("--since", "2024-05-09", "--until", "2024-05-10") == [ARTICLES[1]["url"]]
     assert urls("--until", "2024-01-01") == [ARTICLES[2]["url"]]
+
+
+def test_export_selects_the_articles_a_search_query_matches(source: str) -> None:
+    def urls(*args: str) -> list[str]:
+        return [json.loads(line)["url"] for line in run(source, "export", *args).splitlines()]
+
+    # The search's own matching: another spelling of the word (teh marbuta) finds it too.
+    assert urls("--query", "الرقه") == [ARTICLES[0]["url"]]
+    assert urls("--query", "texte") == [ARTICLES[2]["url"]]
+    assert urls("--query", "الرقة", "--outlet", "casablancatoday") == []
+    assert urls("--query", "الرقة -اجتماع") == []
