@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,9 +19,11 @@ from sqlalchemy import Engine, text
 
 import db.search.recency
 from akhbar.web import create_app
+from db import schema
 from db.articles import store_articles, upsert_outlet
+from db.engine import make_engine
 from db.search import search, weeks_tsquery
-from tests.support.articles import article_row
+from tests.support.articles import article_row, fill_search_archive
 
 pytestmark = pytest.mark.db
 
@@ -30,9 +33,26 @@ NEWEST = dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC)
 BEST_URL = "https://bounded.test/0"  # the oldest, and the best ranked
 
 
-@pytest.fixture(scope="module")
-def bounded(search_engine: Engine) -> Iterator[Engine]:
-    with search_engine.begin() as connection:
+def _recency_statistics(engine: Engine) -> int:
+    """How many statistics rows ANALYZE has kept for the recency index (what the planner reads)."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT count(*) FROM pg_stats WHERE tablename = 'ix_articles_recency'")
+        ).scalar_one()
+
+
+@pytest.fixture(scope="module", params=["no statistics", "analyzed"])
+def bounded(request: pytest.FixtureRequest, databases: Any) -> Iterator[Engine]:
+    """The search tests' archive and the forty articles, in a database of their own, never
+    analyzed or analyzed once (windows sized from the recency histogram)."""
+    url = databases.create("akhbar_bounded")
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        # Only the ANALYZE below may give this archive statistics.
+        connection.execute(text("ALTER TABLE articles SET (autovacuum_enabled = false)"))
+    fill_search_archive(engine)
+    with engine.begin() as connection:
         outlet = upsert_outlet(
             connection,
             {
@@ -53,20 +73,19 @@ def bounded(search_engine: Engine) -> Iterator[Engine]:
                 )
             )
         store_articles(connection, rows)
-    yield search_engine
-    with search_engine.begin() as connection:
-        connection.execute(text("DELETE FROM articles WHERE url LIKE 'https://bounded.test/%'"))
-        connection.execute(text("DELETE FROM outlets WHERE name = 'bounded'"))
-
-
-@pytest.fixture(params=["no statistics", "analyzed"])
-def small_candidates(
-    request: pytest.FixtureRequest, bounded: Engine, monkeypatch: pytest.MonkeyPatch
-) -> Engine:
-    monkeypatch.setattr(db.search.recency, "CANDIDATES", 10)
-    if request.param == "analyzed":  # windows sized from the recency histogram
-        with bounded.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    if request.param == "analyzed":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE articles"))
+        assert _recency_statistics(engine) > 0
+    else:
+        assert _recency_statistics(engine) == 0
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def small_candidates(bounded: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setattr(db.search.recency, "CANDIDATES", 10)
     return bounded
 
 

@@ -1,12 +1,16 @@
-"""Article rows as the crawler's pipeline stores them, and the fixture outlets' truth articles,
-for the tests that fill a database of their own (search, web)."""
+"""Article rows as the crawler's pipeline stores them, the fixture outlets' truth articles, and
+the search tests' archive, for the tests that fill a database of their own (search, web)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
 
+from sqlalchemy import Engine
+
+from db.articles import store_articles, upsert_outlet
 from tests.support import FIXTURES
 
 #: The fixture outlets whose saved sites have truth files, with the origin their URLs are under.
@@ -52,3 +56,34 @@ def truth_articles() -> list[dict[str, Any]]:
             if data.get("is_article"):
                 found.append({**data, "url": origin + data["url_path"]})
     return found
+
+
+def fill_search_archive(engine: Engine) -> None:
+    """Store the two seed texts and every truth article of the fixture outlets."""
+    with engine.begin() as connection:
+        ids = {
+            name: upsert_outlet(
+                connection,
+                {"name": name, "title": name, "base_url": origin + "/", "language": "ar"},
+            )
+            for name, origin in {**ORIGINS, "seeds": "https://seeds.test"}.items()
+        }
+        rows = []
+        for name, url in SEED_URLS.items():
+            lines = (FIXTURES / "seeds" / name).read_text().strip().splitlines()
+            title = next(line for line in lines[1:] if line.strip())
+            rows.append(article_row(ids["seeds"], url, title, "\n".join(lines)))
+        for data in truth_articles():
+            published = data.get("published")
+            rows.append(
+                article_row(
+                    ids[data["outlet"]],
+                    data["url"],
+                    data["title"],
+                    data["body"],
+                    subtitle=data.get("subtitle"),
+                    published_at=dt.datetime.fromisoformat(published) if published else None,
+                    language=data.get("language") or "ar",
+                )
+            )
+        store_articles(connection, rows)
