@@ -8,8 +8,14 @@ records) in a thread, and only then lets the article go on to the pipelines;
 transaction as the article. A WARC folder that cannot be written stops the
 crawl: its articles are dropped, never stored without their response.
 
-Settings: ``AKHBAR_CAPTURE`` (on), ``AKHBAR_WARC_DIR`` (empty: ``warc/`` in the
-data directory), ``AKHBAR_WARC_MAX_SIZE`` (bytes per file, 1 GiB).
+With ``AKHBAR_CAPTURE_DISCOVERY`` on, the discovery documents a crawl reads (robots.txt,
+sitemaps, feeds, listing pages: the responses of the spiders' ``parse_robots``,
+``parse_sitemap``, ``parse_feed`` and ``parse_listing``) go to the same files, their
+metadata record naming the kind (``discovery: sitemap``). They have no ``captures``
+row: that table links articles to their responses.
+
+Settings: ``AKHBAR_CAPTURE`` (on), ``AKHBAR_CAPTURE_DISCOVERY`` (off), ``AKHBAR_WARC_DIR``
+(empty: ``warc/`` in the data directory), ``AKHBAR_WARC_MAX_SIZE`` (bytes per file, 1 GiB).
 """
 
 from __future__ import annotations
@@ -37,6 +43,14 @@ from db.config import load_config
 
 logger = logging.getLogger(__name__)
 
+DISCOVERY_CALLBACKS = {
+    "parse_robots": "robots",
+    "parse_sitemap": "sitemap",
+    "parse_feed": "feed",
+    "parse_listing": "listing",
+}
+"""The spiders' discovery callbacks, and the kind of document each reads."""
+
 
 def default_warc_dir(data_dir: Path) -> Path:
     return data_dir / "warc"
@@ -62,10 +76,12 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 class CaptureMiddleware:
     """Spider middleware writing the response of every article to WARC files."""
 
-    def __init__(self, crawler: Crawler, files: WarcFiles) -> None:
+    def __init__(self, crawler: Crawler, files: WarcFiles, discovery: bool = False) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.files = files
+        self.discovery = discovery
+        """Whether discovery documents are captured too."""
         self.last: dict[str, Earlier] = {}
         """Fetched URL -> its last capture, for revisit records."""
         self.pending: dict[str, dict[str, Any]] = {}
@@ -82,7 +98,7 @@ class CaptureMiddleware:
         size = settings.getint("AKHBAR_WARC_MAX_SIZE", DEFAULT_MAX_FILE_SIZE)
         # The prefix names the spider; the outlet (generic crawls) is in each metadata record.
         files = WarcFiles(warc_dir(settings), f"akhbar-{crawler.spidercls.name}", size)
-        middleware = cls(crawler, files)
+        middleware = cls(crawler, files, settings.getbool("AKHBAR_CAPTURE_DISCOVERY"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)
@@ -113,6 +129,8 @@ class CaptureMiddleware:
     async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
+        if self.discovery and (kind := _discovery_kind(response)) is not None:
+            await self._capture_discovery(response, kind)
         async for output in result:
             if isinstance(output, ArticleItem) and not await self._capture(response, output):
                 continue
@@ -120,10 +138,26 @@ class CaptureMiddleware:
 
     async def _capture(self, response: Response, item: ArticleItem) -> bool:
         """Write the response of ``item``; False when it cannot be kept (the item is dropped)."""
-        if self.failed:
-            return False
         run_id = self._run_id()
-        fetch = self._fetch(response, item, run_id)
+        hint = self.crawler.spider._hint_for(response)  # the sitemap/feed entry apply_hint used
+        extra = {"hint-published": hint.published if hint is not None else None}
+        written = await self._write(response, run_id, {**extra, "article-url": item.url})
+        if written is None:
+            return False
+        self.pending[response.url] = written.capture_row(run_id)
+        return True
+
+    async def _capture_discovery(self, response: Response, kind: str) -> None:
+        await self._write(response, self._run_id(), {"discovery": kind})
+
+    async def _write(
+        self, response: Response, run_id: int | None, extra: dict[str, Any]
+    ) -> Written | None:
+        """Write ``response`` (in a thread); None when it cannot be written, which stops the
+        crawl."""
+        if self.failed:
+            return None
+        fetch = self._fetch(response, run_id, extra)
         try:
             written: Written = await maybe_deferred_to_future(
                 deferToThread(self.files.write, fetch, self.last.get(response.url))
@@ -138,23 +172,21 @@ class CaptureMiddleware:
                 exc,
             )
             await self.crawler.engine.close_spider_async(reason="capture_failed")
-            return False
+            return None
         self.last[response.url] = Earlier(written.digest, written.url, written.fetched_at)
-        self.stats.inc_value(f"akhbar/captures_{written.record_type}")
-        self.pending[response.url] = written.capture_row(run_id)
-        return True
+        kind = "captures_discovery" if "discovery" in extra else "captures"
+        self.stats.inc_value(f"akhbar/{kind}_{written.record_type}")
+        return written
 
-    def _fetch(self, response: Response, item: ArticleItem, run_id: int | None) -> Fetch:
+    def _fetch(self, response: Response, run_id: int | None, extra: dict[str, Any]) -> Fetch:
         spider = self.crawler.spider
         request = response.request
-        hint = spider._hint_for(response)  # the sitemap/feed entry apply_hint used
         metadata = {
             "outlet": spider.outlet_name,
             "spider": spider.name,
             "crawl-run": run_id,
             "encoding": response.encoding if isinstance(response, TextResponse) else None,
-            "hint-published": hint.published if hint is not None else None,
-            "article-url": item.url,
+            **extra,
         }
         return Fetch(
             url=response.url,
@@ -170,3 +202,10 @@ class CaptureMiddleware:
     def _run_id(self) -> int | None:
         recorder = self.crawler.get_extension(CrawlRunRecorder)
         return recorder.run_id if recorder is not None else None
+
+
+def _discovery_kind(response: Response) -> str | None:
+    """``sitemap``, ``feed``... when ``response`` is read by a discovery callback."""
+    request = response.request
+    callback = getattr(request, "callback", None) if request is not None else None
+    return DISCOVERY_CALLBACKS.get(getattr(callback, "__name__", ""))

@@ -96,5 +96,6 @@ AKHBAR_REFETCH_ARCHIVED = False  # on: fetch every article again (akhbar crawl -
 AKHBAR_REVISIT_DAYS = 2.0  # articles published this recently are fetched again to catch edits
 AKHBAR_REVISIT_INTERVAL = 3600.0  # ... at most this often (seconds)
 AKHBAR_CAPTURE = True  # keep every article response in WARC files (see README)
+AKHBAR_CAPTURE_DISCOVERY = False  # also keep robots.txt, sitemaps, feeds and listing pages
 AKHBAR_WARC_DIR = ""  # where the WARC files go; empty: <data dir>/warc
 AKHBAR_WARC_MAX_SIZE = 1024**3  # bytes; a new file is begun past this size
