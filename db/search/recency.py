@@ -46,6 +46,10 @@ MAX_WEEKS = 16
 # Under a filter that leaves few of a common word's matches, the plain GIN
 # postings of the word are long: week lexemes stay cheaper up to about a year.
 MAX_WEEKS_COMMON = 40
+# The first window is read on week lexemes however wide it is, but not past this:
+# a date filter reaching back centuries would make a tsquery of a hundred thousand
+# weeks that outlasts the statement timeout.
+MAX_FIRST_WEEKS = 520
 COMMON_DENSITY = 0.05
 # A btree range entry costs about an eighth of fetching a matching row: past this
 # many window rows per expected match, testing the matches' own rows is cheaper.
@@ -169,8 +173,11 @@ def _window_kind(
     """How to read a window of ``rows`` articles for a word expected in ``matches``."""
     if cutoff is None:
         return None
-    # The first window is small by design.
-    if attempt == 0 or (newest - cutoff) / _WEEK <= (MAX_WEEKS_COMMON if common else MAX_WEEKS):
+    weeks = (newest - cutoff) / _WEEK
+    # The first window is small by design, unless a date filter set it.
+    if weeks <= (MAX_WEEKS_COMMON if common else MAX_WEEKS) or (
+        attempt == 0 and weeks <= MAX_FIRST_WEEKS
+    ):
         return "weeks"
     return "range" if rows <= RANGE_ROWS_PER_MATCH * matches else "filter"
 
