@@ -5,7 +5,9 @@ A generated copy of casablancatoday.com with N articles (:mod:`benchmarks.site`)
 
 - ``akhbar crawl casablancatoday`` (``scheduler.crawl.run_crawl``: lock, ``crawl_runs`` row,
   ``scrapy crawl`` process) into a fresh PostgreSQL database, through the host map: discovery
-  (robots.txt, sitemaps, feed, listings), extraction, normalization, dedupe and storage;
+  (robots.txt, sitemaps, feed, listings), extraction, normalization, dedupe and storage, with
+  WARC capture on (into a folder of the benchmark's own, measured) and again with it off
+  (``AKHBAR_CAPTURE=False``); rounds alternate which goes first;
 - a bare Scrapy spider that only fetches the N article pages (no parsing);
 - a bare Scrapy spider that extracts title, date and body paragraphs with CSS selectors
   and stores nothing;
@@ -60,6 +62,8 @@ DATABASE = "akhbar_bench_ingest"
 TARGET_VS_CSS = 0.70
 TARGET_VS_NEWSPLEASE = 15.0
 TARGET_RSS_MB = 300.0
+#: Target of issue #14: the crawl with WARC capture on keeps 90 % of its throughput with it off.
+TARGET_CAPTURE_ON_VS_OFF = 0.90
 
 #: Scrapy settings of the bare spiders: Scrapy's defaults plus what Akhbar's crawl runs with
 #: (concurrency, CONCURRENT_ITEMS = 8, no delays), so only the work per page differs.
@@ -142,12 +146,21 @@ def run_bare(mode: str, urls: Sequence[str], workdir: Path) -> dict[str, Any]:
     }
 
 
-def run_akhbar(server_url: str, origin: str) -> dict[str, Any]:
+def run_akhbar(server_url: str, origin: str, warc_dir: Path | None) -> dict[str, Any]:
+    """One ``akhbar crawl`` into a fresh database: WARC capture into ``warc_dir`` (a fresh
+    folder), or capture off when None; with what the crawl left on disk, per article."""
     url = fresh_database(server_url, DATABASE)
-    crawl = run_akhbar_crawl(url, {HOST: origin})
+    settings = dict(FAST_CRAWL)
+    if warc_dir is None:
+        settings["AKHBAR_CAPTURE"] = "False"
+    else:
+        shutil.rmtree(warc_dir, ignore_errors=True)
+        settings["AKHBAR_WARC_DIR"] = str(warc_dir)
+    crawl = run_akhbar_crawl(url, {HOST: origin}, settings=settings)
     if crawl.status != "succeeded":
         raise RuntimeError(f"akhbar crawl {crawl.status}: {crawl.stats}")
     stored = crawl.articles_new + crawl.articles_updated + crawl.articles_unchanged
+    warc_bytes = sum(f.stat().st_size for f in warc_dir.iterdir()) if warc_dir else 0
     return {
         "pages": crawl.requests,
         "articles": stored,
@@ -157,6 +170,29 @@ def run_akhbar(server_url: str, origin: str) -> dict[str, Any]:
         "cpu_s": crawl.usage.cpu_s,
         "peak_rss_mb": crawl.usage.peak_rss_mb,
         "errors": {k: v for k, v in crawl.stats.items() if k.startswith("akhbar/errors/")},
+        "captures": int(crawl.stats.get("akhbar/captures_response", 0)),
+        "warc_bytes_per_article": warc_bytes / max(1, stored),
+        **_database_bytes(url, stored),
+    }
+
+
+def _database_bytes(url: str, articles: int) -> dict[str, float]:
+    """Bytes per article of the ``captures`` table and of everything else the archive holds
+    (tables, indexes and TOAST of the public schema), vacuumed first so that both are what a
+    settled archive keeps."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM")
+        captures, total = conn.execute(
+            "SELECT pg_total_relation_size('captures'),"
+            " (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+            "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm'))"
+        ).fetchone()
+    return {
+        "captures_db_bytes_per_article": captures / max(1, articles),
+        "database_bytes_per_article": float(total) / max(1, articles),
     }
 
 
@@ -211,15 +247,24 @@ def main(argv: Sequence[str] | None = None) -> None:
             text_source=text_source,
         )
         local = [article(i, texts).path for i in range(args.articles)]
-        runs: dict[str, list[dict[str, Any]]] = {"akhbar": [], "fetch": [], "css": []}
+        runs: dict[str, list[dict[str, Any]]] = {
+            "akhbar": [],
+            "akhbar_no_capture": [],
+            "fetch": [],
+            "css": [],
+        }
         with SiteServer(site.root, prefer_nginx=not args.python_server) as server:
             urls = [server.origin + path for path in local]
             logger.info(
                 "site of %d articles served by %s at %s", args.articles, server.kind, server.origin
             )
             for round_ in range(1, args.repeat + 1):
-                logger.info("round %d: akhbar crawl", round_)
-                runs["akhbar"].append(run_akhbar(args.server_url, server.origin))
+                # Alternating the order, so that a drift in the machine's load favours neither.
+                for capture in (True, False) if round_ % 2 else (False, True):
+                    logger.info("round %d: akhbar crawl, capture %s", round_, capture)
+                    warc_dir = workdir / "warc" if capture else None
+                    key = "akhbar" if capture else "akhbar_no_capture"
+                    runs[key].append(run_akhbar(args.server_url, server.origin, warc_dir))
                 logger.info("round %d: fetch-only spider", round_)
                 runs["fetch"].append(run_bare("fetch", urls, workdir))
                 logger.info("round %d: CSS-only spider", round_)
@@ -243,8 +288,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    akhbar, fetch, css = (_median_run(runs[k]) for k in ("akhbar", "fetch", "css"))
+    akhbar, bare, fetch, css = (
+        _median_run(runs[k]) for k in ("akhbar", "akhbar_no_capture", "fetch", "css")
+    )
     ratio_css = akhbar["articles_per_s"] / css["articles_per_s"]
+    ratio_capture = akhbar["articles_per_s"] / bare["articles_per_s"]
     ratio_np = akhbar["articles_per_s"] / newsplease["articles_per_s"] if newsplease else None
     figures: dict[str, Any] = {
         "articles": args.articles,
@@ -257,6 +305,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         "akhbar_cpu_s_per_1000": round(akhbar["cpu_s"] * 1000 / akhbar["articles"], 2),
         "akhbar_peak_rss_mb": round(akhbar["peak_rss_mb"], 1),
         "akhbar_errors": akhbar["errors"],
+        "akhbar_captures": akhbar["captures"],
+        "akhbar_no_capture_articles_per_s": round(bare["articles_per_s"], 1),
+        "akhbar_no_capture_cpu_s_per_1000": round(bare["cpu_s"] * 1000 / bare["articles"], 2),
+        "akhbar_no_capture_peak_rss_mb": round(bare["peak_rss_mb"], 1),
+        "capture_on_vs_off": round(ratio_capture, 3),
+        "capture_on_vs_off_runs": [
+            round(on["articles_per_s"] / off["articles_per_s"], 3)
+            for on, off in zip(runs["akhbar"], runs["akhbar_no_capture"], strict=True)
+        ],
+        "capture_cpu_on_vs_off": round(akhbar["cpu_s"] / bare["cpu_s"], 3),
+        "warc_bytes_per_article": round(akhbar["warc_bytes_per_article"]),
+        "captures_db_bytes_per_article": round(akhbar["captures_db_bytes_per_article"]),
+        "database_bytes_per_article": round(akhbar["database_bytes_per_article"]),
+        "database_bytes_per_article_no_capture": round(bare["database_bytes_per_article"]),
         "css_only_articles_per_s": round(css["articles_per_s"], 1),
         "css_only_cpu_s_per_1000": round(css["cpu_s"] * 1000 / css["articles"], 2),
         "css_only_peak_rss_mb": round(css["peak_rss_mb"], 1),
@@ -280,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             if ratio_np is None
             else ratio_np >= TARGET_VS_NEWSPLEASE,
             "akhbar_peak_rss_mb<=300": akhbar["peak_rss_mb"] <= TARGET_RSS_MB,
+            "capture_on_vs_off>=0.90": ratio_capture >= TARGET_CAPTURE_ON_VS_OFF,
         },
         "settings": {"akhbar": FAST_CRAWL, "bare": BARE_SETTINGS},
     }
@@ -287,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _row("fetch only (bare Scrapy)", fetch),
         _row("CSS only (bare Scrapy)", css),
         _row("akhbar crawl casablancatoday", akhbar),
+        _row("akhbar crawl, capture off", bare),
         _row(f"news-please ({args.newsplease_articles} articles)", newsplease),
     ]
     notes = [
@@ -294,6 +358,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"served by {server_kind} on 127.0.0.1",
         "AutoThrottle and download delays off in every crawl; 16 requests in flight",
         "akhbar: requests include discovery (robots.txt, sitemaps, feed, listings)",
+        f"WARC capture: on / off = {ratio_capture:.3f} articles/s, "
+        f"{akhbar['cpu_s'] / bare['cpu_s']:.3f} CPU s; on disk per article: "
+        f"{figures['warc_bytes_per_article']:,} B of WARC, "
+        f"{figures['captures_db_bytes_per_article']:,} B of captures rows and indexes, "
+        f"{figures['database_bytes_per_article']:,} B of database in all",
     ]
     if newsplease_reason:
         notes.append(f"news-please: {newsplease_reason}")
