@@ -30,8 +30,8 @@ EXIT_DEGRADED = 3
 def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     """Akhbar: a scheduled news crawler with a searchable archive in PostgreSQL.
 
-    The database is DATABASE_URL (or AKHBAR_DATABASE_URL, or database_url in the
-    config file); with none set, an embedded PostgreSQL in your data directory.
+    The database is AKHBAR_DATABASE_URL, else DATABASE_URL, else database_url in the
+    config file; with none set, an embedded PostgreSQL in your data directory.
     """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
