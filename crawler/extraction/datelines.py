@@ -1,0 +1,323 @@
+"""The dates a page prints as visible lines: near its headline or elsewhere in the article,
+publication or update, never a teaser's, a comment's or a related box's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.extraction.datescan import PageScan
+from crawler.extraction.datetext import find_text_date, fold
+from crawler.extraction.datevalue import (
+    MAX_LINE,
+    When,
+    element_text,
+    from_text,
+    machine_date,
+)
+
+#: Boxes named for other articles or readers' text: their dates are never the page's.
+_OTHERS = re.compile(
+    r"(?<![a-z])(?:related|comment|recent|most-?read|popular|recommend|trending|latest|more-|"
+    r"next-|prev-|repl(?:y|ies)|responses|discuss|promo(?!ted)|listing|archive|today)",
+    re.IGNORECASE,
+)
+#: Boxes named for their place in the layout: other stories' dates far from the headline,
+#: the article's own right under it (its byline in a ``post-card__meta`` or a sidebar).
+_LAYOUT = re.compile(
+    r"(?<![a-z])(?:card|sidebar|share|sharing|teaser|footer|top-?bar|top-?header|masthead)",
+    re.IGNORECASE,
+)
+#: Page-level boxes (``<nav>`` always is); inside an ``<article>`` they hold its byline and date.
+_ELSEWHERE_TAGS = frozenset({"aside", "footer"})
+#: Microdata scopes whose dates are not the page's.
+_ELSEWHERE_ITEMTYPE = re.compile(r"Comment|Answer|ListItem|Review", re.IGNORECASE)
+#: A modification label before a printed date ("Updated", "Mis à jour", "Aktualisiert").
+_UPDATED = re.compile(
+    r"updated|modified|edited|mis a jour|modifie|aktualisiert|geandert|actualizad|"
+    r"atualizad|aggiornat|bijgewerkt|обновлен|изменен|zaktualizowan|ενημερωθηκε|"
+    r"guncellen|更新|تحديث|تعديل",
+    re.IGNORECASE,
+)
+#: A publication label before a printed date ("Published on", "Publié le", "نشر في").
+_PUBLISHED = re.compile(
+    r"published|posted|publie|veroffentlicht|publicad|pubblicat|gepubliceerd|"
+    r"опубликован|opublikowan|δημοσιευ|yayin|发布|發佈|公開|نشر|بتاريخ",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+#: Elements this far after the headline (document order) still count as near it.
+NEAR_AFTER = 400
+#: Ancestors of the headline whose elements before it count as near it (kicker, date above).
+NEAR_BEFORE_LEVELS = 3
+#: Parent text read with a date split in spans (``<span>14 Nov 2019</span> | <span>17:55</span>``).
+MAX_PARENT_LINE = 120
+#: Levels above a date line searched for another headline (a teaser's own box).
+TEASER_LEVELS = 2
+#: Words of a teaser's headline link.
+TEASER_WORDS = 4
+_HEADINGS = ("h2", "h3", "h4")
+#: What is printed besides the date on a line found by its text alone (a label, a name).
+MAX_RESIDUE = 30
+#: The same for a line close under the headline: a byline with the author's name and title.
+MAX_CLOSE_RESIDUE = 60
+#: Elements this far after the headline are its byline block: a box there holding a date
+#: (an ``aside``, a ``post-card__meta``) is the article's own, unless readers wrote it.
+CLOSE_AFTER = 40
+
+
+@dataclass
+class LineDates:
+    """A page's date lines sorted by where they stand and what they say."""
+
+    machine: list[When] = field(default_factory=list)
+    """Machine values (``<time datetime>``) of the lines near the headline or marked
+    as the publication (``<time pubdate>``, a ``publish`` class)."""
+
+    printed_near: list[When] = field(default_factory=list)
+    """Dates printed near the headline, closest first."""
+
+    printed_far: list[When] = field(default_factory=list)
+    """Dates printed elsewhere in the article, in document order."""
+
+    modified: list[When] = field(default_factory=list)
+    """Dates of lines labelled as an update."""
+
+    byline: When | None = None
+    """The first date printed as a date line under the headline (its markup says so, or
+    it sits in the headline's byline block), not a date the text mentions."""
+
+
+def headline_of(tree: Any, headline: Any | None) -> Any | None:
+    """The given headline, else the ``h1`` sharing most words with the page's title.
+
+    Blogs and newsletters put their own name in an ``h1`` above the post's.
+    """
+    if headline is not None:
+        return headline
+    h1s = [h for h in tree.iter("h1") if element_text(h)]
+    if len(h1s) <= 1:
+        return h1s[0] if h1s else None
+    title = next(
+        (el.get("content") for el in tree.iter("meta") if el.get("property") == "og:title"), None
+    )
+    title = title or next((element_text(el) for el in tree.iter("title")), "")
+    words = set(_WORD.findall(title.casefold()))
+
+    def shared(h1: Any) -> int:
+        return len(words & set(_WORD.findall(element_text(h1).casefold())))
+
+    return max(h1s, key=shared)
+
+
+def _near_before(tree: Any, headline: Any) -> tuple[int, int | None]:
+    """Document positions of the headline's close ancestor (its lines before the h1 are
+    near) and of the headline (None when it is not in *tree*)."""
+    top = headline
+    for _ in range(NEAR_BEFORE_LEVELS):
+        parent = top.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        top = parent
+    # Counted as the walk counts, up to the headline only: the top of a page is short.
+    top_at = None
+    for i, el in enumerate(tree.iter()):
+        if el is top:
+            top_at = i
+        if el is headline:
+            return top_at or 0, i
+    return top_at or 0, None
+
+
+def line_dates(page: PageScan, tree: Any, headline: Any | None, path: str) -> LineDates:
+    """Sort the page's date lines into near the headline, elsewhere, and modifications.
+
+    Near: after the headline, or before it within its close ancestor (a date
+    above the title), closest first. Lines in related boxes and comments are dropped.
+    """
+    found = LineDates()
+    h_pos, before = -1, (0, -1)
+    if headline is not None:
+        top_at, h_at = _near_before(tree, headline)
+        h_pos, before = (-1, (top_at, 0)) if h_at is None else (h_at, (top_at, h_at))
+    stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
+    near: list[tuple[int, When]] = []
+    scope = _article_scope(headline)
+    for pos, el, marked in page.lines:
+        is_after = h_pos >= 0 and h_pos < pos <= h_pos + NEAR_AFTER
+        is_above = before[0] <= pos < before[1]
+        close = is_above or (is_after and pos <= h_pos + CLOSE_AFTER)
+        if _in_headline(el, headline) or _teaser(el, stop, path):
+            continue
+        # Past the byline block, a layout box (a sidebar) holds the page's date only when
+        # the line says it is the publication ("Published July 8, 2025").
+        in_box = elsewhere(el, stop, close)
+        if in_box and not (is_after and not elsewhere(el, stop, close=True)):
+            continue
+        line = _read_line(el, page.lang, marked, close)
+        if line is None or (in_box and not (line.labelled and not line.updated)):
+            continue
+        if scope is not None and not (is_after or is_above or line.labelled or _within(el, scope)):
+            continue  # the site's clock in its top bar, a box of the page around the article
+        if line.updated:
+            found.modified.extend(v for v in (line.machine, line.printed) if v)
+            continue
+        pubdate = el.tag == "time" and el.get("pubdate") is not None
+        if line.machine and (is_after or is_above or pubdate or "publish" in _classes(el)):
+            found.machine.append(line.machine)
+        if line.printed:
+            if is_after or is_above:
+                near.append((abs(pos - h_pos), line.printed))
+                if found.byline is None and (marked or close):
+                    found.byline = line.printed
+            else:
+                found.printed_far.append(line.printed)
+    near.sort(key=lambda pair: pair[0])
+    found.printed_near.extend(w for _, w in near)
+    return found
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A visible date line: its machine value (``<time datetime>``), printed value, label."""
+
+    machine: When | None
+    printed: When | None
+    updated: bool
+    labelled: bool = False
+    """The line says what its date is ("Published", "Updated")."""
+
+
+def _read_line(el: Any, lang: str | None, marked: bool, close: bool) -> _Line | None:
+    """The date a line states; a line found by its text alone must be little but a date.
+
+    A line *close* under the headline may say more (a byline: "Jane Doe | Senior
+    Writer | July 2, 2025"); prose is still too long.
+    """
+    machine = None
+    attr = el.get("datetime") if el.tag == "time" else None
+    if el.tag == "abbr":
+        attr = el.get("title")
+    if attr:
+        machine = machine_date(attr, lang)
+    text = element_text(el)
+    if len(text) > MAX_LINE:
+        return _Line(machine, None, False) if machine else None
+    parent = el.getparent()
+    context = element_text(parent) if parent is not None else text
+    if len(context) > MAX_PARENT_LINE:
+        context = text
+    # The element's own text first; its parent's when the date is split in spans.
+    found, source = find_text_date(text, UTC, lang), text
+    if (found is None or found.at is None) and context != text:
+        wider = find_text_date(context, UTC, lang)
+        if wider and (found is None or (wider.day == found.day and wider.at)):
+            found, source = wider, context
+    if found and not marked:
+        residue = len(fold(source)) - (found.end - found.start)
+        if residue > (MAX_CLOSE_RESIDUE if close else MAX_RESIDUE) or _COPYRIGHT.search(source):
+            found = None
+    printed = from_text(found) if found else None
+    if machine is None and printed is None:
+        return None
+    before = context[: context.find(text)] if source is text and text in context else ""
+    label = fold(before)[-40:] + (fold(source)[: found.start] if found else fold(context)[:40])
+    published = bool(_PUBLISHED.search(label))
+    updated = bool(_UPDATED.search(label)) and not published
+    return _Line(machine, printed, updated, published or updated)
+
+
+def elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) -> bool:
+    """True inside a box of other articles or of readers' comments.
+
+    The walk up stops at the headline's own ancestors (*stop*): a page whose
+    whole article sits in a ``...-sidebar-mode`` wrapper is not a sidebar.
+    A line *close* under the headline is only elsewhere in a box named for others.
+    """
+    node = el
+    while node is not None and node not in stop:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "nav":
+            return True
+        if not close and tag in _ELSEWHERE_TAGS and not _in_article(node):
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if _OTHERS.search(names) or (not close and _LAYOUT.search(names)):
+            return True
+        if node.get("itemscope") is not None and _ELSEWHERE_ITEMTYPE.search(
+            node.get("itemtype") or ""
+        ):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _in_article(el: Any) -> bool:
+    """True for an element inside an ``<article>`` (its footer or aside is the article's)."""
+    return any(a.tag == "article" for a in el.iterancestors())
+
+
+def _in_headline(el: Any, headline: Any | None) -> bool:
+    """True for the headline's own text: "Release 2024.4.4" names a version, not a day."""
+    return headline is not None and (el is headline or headline in el.iterancestors())
+
+
+def _article_scope(headline: Any | None) -> Any | None:
+    """The ``<article>`` or ``<main>`` around the headline: where its far date lines may be."""
+    if headline is None:
+        return None
+    return next(
+        (a for a in headline.iterancestors() if a.tag in ("article", "main")),
+        None,
+    )
+
+
+def _within(el: Any, scope: Any | None) -> bool:
+    return scope is not None and any(a is scope for a in el.iterancestors())
+
+
+def _teaser(el: Any, stop: frozenset[Any], path: str) -> bool:
+    """True for the date of a teaser: a small box, or a link, that holds another headline.
+
+    A heading linking to the page itself (*path*) is the post's own title, as blogs print it.
+    """
+    node = el
+    for _ in range(TEASER_LEVELS):
+        if node is None or node in stop:
+            return False
+        if node.tag == "a" and not _same_page(node.get("href"), path):
+            return True
+        if any(_headline_link(h, path) for h in node.iter(*_HEADINGS)):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _headline_link(heading: Any, path: str) -> bool:
+    """A heading that is a link to another story (not a linked author or section name)."""
+    link = heading.find(".//a")
+    if link is None or len(_WORD.findall(element_text(link))) < TEASER_WORDS:
+        return False
+    return not _same_page(link.get("href"), path)
+
+
+def _same_page(href: str | None, path: str) -> bool:
+    """True for a link to the page itself (a forum's "started on" date links the thread).
+
+    A relative href is compared as the end of the page's path: pages behind a
+    ``<base>`` link to themselves as ``threads/slug.123/``.
+    """
+    target = urlsplit(href or "").path.rstrip("/").removeprefix("./")
+    here = path.rstrip("/")
+    if not target:
+        return False
+    return target == here or (not target.startswith("/") and here.endswith("/" + target))
+
+
+def _classes(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()

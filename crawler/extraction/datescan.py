@@ -1,0 +1,208 @@
+"""The one walk over a page that gathers where it states dates (meta names, JSON-LD, microdata,
+scripts, candidate date lines), and the locale its numeric dates are read in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.extraction.datetext import numeric_dates
+from crawler.extraction.datevalue import MAX_LINE
+
+#: ``<meta>`` names and properties of a publication date, most specific first.
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "article:published", "datepublished", "published_time", "publish_date", "publish-date",
+    "publishdate", "publication_date", "date_published", "pubdate", "og:pubdate", "pub_date",
+    "originalpublicationdate", "article.published", "article_date_original", "article.created",
+    "citation_publication_date", "citation_date", "citation_online_date",
+    "prism.publicationdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
+    "dcterms.created", "dc.created", "dc.date", "dcterms.date", "date", "parsely-pub-date",
+    "sailthru.date", "cxenseparse:recs:publishtime", "weibo:article:create_at", "bt:pubdate",
+    "rnews:datepublished", "shareaholic:article_published_time", "release_date",
+    "creation_date", "created", "datecreated",
+)  # fmt: skip
+#: ``<meta>`` names and properties of a modification date.
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "article:modified", "datemodified",
+    "modified_time", "dcterms.modified", "dc.date.modified", "last-modified",
+    "weibo:article:update_at", "lastmod",
+)  # fmt: skip
+_PUBLISHED_META = {key: rank for rank, key in enumerate(PUBLISHED_META)}
+_MODIFIED_META = frozenset(MODIFIED_META)
+#: Other dates a page's metadata may carry: a build's ``updated_at``, an expiry, a review.
+_OTHER_META = re.compile(r"modif|updat|revis|last|expir|review")
+#: Other ``<meta>`` names that say what their date is, as sites coin them
+#: (``published-date``, ``w-published-date``, ``cxenseparse:publishtime``): trusted after
+#: every name above. Keys are matched with their punctuation dropped.
+_OTHER_PUBLISHED_META = re.compile(r"publi(?:sh|cation)|pubdate|datepub|postdate|releasedate")
+_KEY_PUNCTUATION = re.compile(r"[^a-z]")
+#: The microdata properties of a date.
+DATE_ITEMPROPS = ("datePublished", "dateCreated", "dateModified")
+
+#: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``).
+_DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
+#: A four-digit year (Western or Arabic-Indic digits): text worth reading as a date.
+_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0660-\u0669\u06F0-\u06F9]{4}")
+_NO_TEXT_TAGS = frozenset(
+    {"head", "title", "style", "script", "noscript", "template", "textarea", "option", "select"}
+)
+#: Country domains of English-speaking countries that write the day first.
+_DAY_FIRST_DOMAINS = (".uk", ".au", ".nz", ".ie", ".in", ".za")
+
+
+@dataclass
+class PageScan:
+    """What one walk over the tree finds: metas, JSON-LD, microdata, dated elements."""
+
+    metas: list[tuple[int, str]]
+    """Publication ``<meta>`` values with the rank of their name, most trusted first."""
+
+    modified_metas: list[str]
+    ld_texts: list[str]
+    itemprops: list[tuple[str, Any]]
+    lines: list[tuple[int, Any, bool]]
+    """Candidate date lines with their document position, and whether their markup says
+    they are one (``<time>``, a date-classed element) rather than only their text."""
+
+    lang: str | None
+    scripts: list[str]
+    """Inline scripts other than JSON-LD: the page's own data (Next.js, Nuxt, analytics)."""
+
+    og_locale: str | None
+    numeric: set[tuple[int, int, int]]
+    """The page's numeric dates as ``(first, second, year)``: the order it writes them in."""
+
+
+def scan_page(tree: Any) -> PageScan:
+    """Every place *tree* may state a date, in one walk (document positions as it counts)."""
+    metas: list[tuple[int, str]] = []
+    modified: list[str] = []
+    ld_texts: list[str] = []
+    scripts: list[str] = []
+    itemprops: list[tuple[str, Any]] = []
+    lines: list[tuple[int, Any, bool]] = []
+    seen: set[Any] = set()
+    numeric: set[tuple[int, int, int]] = set()
+    lang = og_locale = None
+    date_classes: dict[tuple[str, str], bool] = {}
+    for i, el in enumerate(tree.iter()):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "meta":
+            _read_meta(el, metas, modified, itemprops)
+            if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
+                lang = el.get("content")
+            if el.get("property") == "og:locale":
+                og_locale = el.get("content")
+            continue
+        if tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json":
+                ld_texts.append(el.text or "")
+            elif el.text:
+                scripts.append(el.text)
+            continue
+        if tag == "html":
+            lang = el.get("lang") or el.get("xml:lang") or lang
+        prop = el.get("itemprop")
+        if prop in DATE_ITEMPROPS:
+            itemprops.append((prop, el))
+        if tag in _NO_TEXT_TAGS:
+            continue
+        if tag in ("time", "abbr") or _date_classed(el, date_classes):
+            lines.append((i, el, True))
+            seen.add(el)
+        # Text nodes that hold a year: date lines whatever their markup.
+        text = el.text
+        if text and len(text) <= MAX_LINE and _YEARISH.search(text):
+            numeric.update(numeric_dates(text))
+            if el not in seen:
+                lines.append((i, el, False))
+                seen.add(el)
+        text = el.tail
+        if text and len(text) <= MAX_LINE and _YEARISH.search(text):
+            numeric.update(numeric_dates(text))
+            owner = el.getparent()
+            if owner not in seen:
+                lines.append((i, owner, False))
+                seen.add(owner)
+    metas.sort()
+    return PageScan(
+        metas, modified, ld_texts, itemprops, lines, _language(lang), scripts,
+        _language(og_locale), numeric,
+    )  # fmt: skip
+
+
+def _date_classed(el: Any, known: dict[tuple[str, str], bool]) -> bool:
+    """True when the element's class or id names a date line; each distinct pair is matched
+    once (*known*): pages repeat the same classes on hundreds of elements."""
+    key = (el.get("class") or "", el.get("id") or "")
+    if key == ("", ""):
+        return False
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _DATE_CLASS.search(f"{key[0]} {key[1]}") is not None
+    return found
+
+
+def _read_meta(
+    el: Any, metas: list[tuple[int, str]], modified: list[str], itemprops: list[Any]
+) -> None:
+    content = (el.get("content") or "").strip()
+    if not content:
+        return
+    if el.get("itemprop") in DATE_ITEMPROPS:
+        itemprops.append((el.get("itemprop"), el))
+        return
+    key = (el.get("property") or el.get("name") or "").strip().lower()
+    if key in _PUBLISHED_META:
+        metas.append((_PUBLISHED_META[key], content))
+    elif key in _MODIFIED_META:
+        modified.append(content)
+    elif not _OTHER_META.search(key) and _OTHER_PUBLISHED_META.search(
+        _KEY_PUNCTUATION.sub("", key)
+    ):
+        metas.append((len(PUBLISHED_META), content))
+
+
+def _language(value: str | None) -> str | None:
+    """``en_US`` -> ``en-us``; None when absent."""
+    return value.strip().replace("_", "-").lower() or None if value else None
+
+
+def _order(first: int, second: int, year: int, url_day: date | None) -> str | None:
+    """The locale a numeric date shows the page writes in, when it reads one way only."""
+    if (first > 12) != (second > 12):
+        return "en-gb" if first > 12 else "en-us"
+    if url_day is None or url_day.year != year or first == second:
+        return None
+    if (first, second) == (url_day.day, url_day.month):
+        return "en-gb"
+    if (first, second) == (url_day.month, url_day.day):
+        return "en-us"
+    return None
+
+
+def reading_locale(page: PageScan, url: str, url_day: date | None) -> str | None:
+    """The locale an English page's ambiguous numeric dates (``03/10/2023``) are read in.
+
+    A bare ``en`` says nothing of the order: the page's own dates that read one
+    way only (``25/09/2025``, or the day its URL names) say it best, then its
+    ``og:locale`` (``en_GB``), then a country domain where the day comes first
+    (``.co.uk``, ``.com.au``).
+    """
+    lang = page.lang
+    if lang not in (None, "en"):
+        return lang
+    orders = {_order(first, second, year, url_day) for first, second, year in page.numeric}
+    orders.discard(None)
+    if len(orders) == 1:
+        return orders.pop()
+    if page.og_locale and page.og_locale.startswith("en-"):
+        return page.og_locale
+    host = urlsplit(url).hostname or ""
+    return "en-gb" if host.endswith(_DAY_FIRST_DOMAINS) else lang
