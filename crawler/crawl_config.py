@@ -38,22 +38,15 @@ def crawl_config(settings: BaseSettings, environ: Mapping[str, str] | None = Non
     )
 
 
-def apply_config_file(settings: BaseSettings, config: Config) -> None:
-    """Put ``[scheduler.scrapy_settings]`` of ``config`` over the project's defaults.
-
-    At the project's own priority: later than ``crawler.settings``, so it wins over
-    the defaults there, and below ``-s`` (``cmdline``), which a single crawl is given.
-    """
-    settings.setdict(config.scheduler.scrapy_settings, priority="project")
-
-
 class ConfigFileSettings:
     """Scrapy add-on: every ``scrapy crawl`` gets the configuration file's Scrapy settings.
 
     Applied before the crawler process starts (logging and the spider loader
-    included), so any setting may be given there, as with ``-s``.
+    included), so any setting may be given there, as with ``-s``. At the project's
+    own priority: later than ``crawler.settings``, so they win over its defaults, and
+    below ``-s`` (``cmdline``), which wins for a single crawl.
     """
 
     @classmethod
     def update_pre_crawler_settings(cls, settings: BaseSettings) -> None:
-        apply_config_file(settings, load_config())
+        settings.setdict(load_config().scheduler.scrapy_settings, priority="project")
