@@ -315,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             for on, off in zip(runs["akhbar"], runs["akhbar_no_capture"], strict=True)
         ],
         "capture_cpu_on_vs_off": round(akhbar["cpu_s"] / bare["cpu_s"], 3),
+        "capture_cpu_on_vs_off_runs": [
+            round(on["cpu_s"] / off["cpu_s"], 3)
+            for on, off in zip(runs["akhbar"], runs["akhbar_no_capture"], strict=True)
+        ],
         "warc_bytes_per_article": round(akhbar["warc_bytes_per_article"]),
         "captures_db_bytes_per_article": round(akhbar["captures_db_bytes_per_article"]),
         "database_bytes_per_article": round(akhbar["database_bytes_per_article"]),
