@@ -206,7 +206,7 @@ class OutletSpider(scrapy.Spider):
         if url == response.url:
             return  # a page linking to itself
         depth = response.meta.get("listing_depth", 0)
-        if depth + 1 < self.settings.getint("AKHBAR_MAX_LISTING_PAGES", 50):
+        if depth + 1 < self.settings.getint("AKHBAR_MAX_LISTING_PAGES"):
             yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
         elif response.url not in self._depth_limited:
             self._depth_limited.add(response.url)
