@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +77,21 @@ class Crawl:
 
 
 @dataclass
+class RunningCrawl:
+    """A ``scrapy crawl`` process under way, its output going to a file."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def finish(self) -> Crawl:
+        self.process.wait(timeout=120)
+        return Crawl(self.process.returncode, self.log())
+
+
+@dataclass
 class Setup:
     """One scenario's database, site, proxy and spool directory."""
 
@@ -87,7 +101,7 @@ class Setup:
     spool_dir: Path
     data_dir: Path
 
-    def start_crawl(self, **settings: str) -> subprocess.Popen[str]:
+    def start_crawl(self, **settings: str) -> RunningCrawl:
         command = [sys.executable, "-m", "scrapy", "crawl", OUTLET]
         for key, value in {**SETTINGS, "AKHBAR_SPOOL_DIR": str(self.spool_dir), **settings}.items():
             command += ["-s", f"{key}={value}"]
@@ -98,9 +112,12 @@ class Setup:
             "AKHBAR_HOST_MAP": f"{HOST}={self.site.origin}",
             "AKHBAR_DATA_DIR": str(self.data_dir),
         }
-        return subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        log_path = self.data_dir.parent / "crawl.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        return RunningCrawl(process, log_path)
 
     def run_crawl(self) -> CrawlResult:
         """A crawl the way ``akhbar crawl`` runs one (parent records the run), not cut."""
@@ -140,11 +157,6 @@ class Setup:
         )
 
 
-def finish(process: subprocess.Popen[str]) -> Crawl:
-    log, _ = process.communicate(timeout=120)
-    return Crawl(process.returncode, log)
-
-
 @pytest.fixture(scope="module")
 def make_setup(
     databases, tmp_path_factory: pytest.TempPathFactory
@@ -174,95 +186,160 @@ def make_setup(
         setup.site.stop()
 
 
+@dataclass(frozen=True)
+class Archived:
+    """What the archive and the spool held at one moment, read once so that tests of that
+    moment do not depend on which fixtures have run since."""
+
+    stored: list[str]
+    spooled: list[str]
+    articles: int
+    revisions: int
+    pending_files: list[Path]
+
+    @classmethod
+    def of(cls, setup: Setup) -> Archived:
+        [counts] = setup.query(
+            "SELECT (SELECT count(*) FROM articles) AS articles,"
+            " (SELECT count(*) FROM article_revisions) AS revisions"
+        )
+        return cls(
+            setup.stored_urls(),
+            setup.spooled_urls(),
+            counts["articles"],
+            counts["revisions"],
+            spool.pending_files(setup.spool_dir),
+        )
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One ``akhbar spool replay`` and the archive right after it."""
+
+    result: Result
+    after: Archived
+
+
 # A long outage: cut after the first batch is stored, for the rest of the crawl.
 
 
+@dataclass(frozen=True)
+class LongOutage:
+    setup: Setup
+    crawl: Crawl
+    after: Archived
+
+
 @pytest.fixture(scope="module")
-def long_outage(make_setup) -> tuple[Setup, Crawl, list[str]]:
+def long_outage(make_setup) -> LongOutage:
     setup = make_setup()
-    process = setup.start_crawl(**SLOW)
+    running = setup.start_crawl(**SLOW)
     wait_for(lambda: len(setup.stored_urls()) >= BATCH, what="a first batch stored", step=0.02)
     setup.proxy.cut()
-    crawl = finish(process)
-    return setup, crawl, setup.stored_urls()
+    crawl = running.finish()
+    return LongOutage(setup, crawl, Archived.of(setup))
 
 
 @pytest.fixture(scope="module")
-def first_replay(long_outage) -> Result:
-    setup, _, _ = long_outage
+def first_replay(long_outage: LongOutage) -> Replay:
+    setup = long_outage.setup
     setup.proxy.restore()
-    return setup.replay()
+    return Replay(setup.replay(), Archived.of(setup))
 
 
-def test_crawl_through_a_long_outage_ends_cleanly(long_outage) -> None:
-    _, crawl, _ = long_outage
+@pytest.fixture(scope="module")
+def second_replay(first_replay: Replay, long_outage: LongOutage) -> Replay:
+    setup = long_outage.setup
+    return Replay(setup.replay(), Archived.of(setup))
+
+
+def test_crawl_through_a_long_outage_ends_cleanly(long_outage: LongOutage) -> None:
+    crawl = long_outage.crawl
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert "Traceback" not in crawl.log
     assert "Spider closed (finished)" in crawl.log
 
 
-def test_articles_the_outage_kept_out_of_the_archive_are_in_the_spool(long_outage) -> None:
-    setup, _, stored = long_outage
-    spooled = setup.spooled_urls()
+def test_articles_the_outage_kept_out_of_the_archive_are_in_the_spool(
+    long_outage: LongOutage,
+) -> None:
+    stored, spooled = long_outage.after.stored, long_outage.after.spooled
     assert len(stored) < len(truth_urls())
     assert sorted(set(stored) | set(spooled)) == truth_urls()
     assert len(spooled) == len(set(spooled))
 
 
-def test_outage_is_counted_in_the_crawl_stats(long_outage) -> None:
-    setup, crawl, _ = long_outage
-    stats = crawl.stats
-    spooled = len(setup.spooled_urls())
+def test_outage_is_counted_in_the_crawl_stats(long_outage: LongOutage) -> None:
+    stats = long_outage.crawl.stats
+    spooled = len(long_outage.after.spooled)
     assert stats["akhbar/articles_spooled"] == spooled > 0
     assert stats["akhbar/errors/database_unavailable"] == spooled
     assert stats["akhbar/articles_new"] + spooled == len(truth_urls())
 
 
-def test_spool_replay_archives_exactly_the_truth_articles(long_outage, first_replay) -> None:
-    setup, _, _ = long_outage
-    assert first_replay.exit_code == 0, first_replay.output
-    assert setup.stored_urls() == truth_urls()
-    assert setup.query("SELECT count(*) AS n FROM articles") == [{"n": len(truth_urls())}]
-    assert spool.pending_files(setup.spool_dir) == []
+def test_spool_replay_archives_exactly_the_truth_articles(first_replay: Replay) -> None:
+    assert first_replay.result.exit_code == 0, first_replay.result.output
+    assert first_replay.after.stored == truth_urls()
+    assert first_replay.after.articles == len(truth_urls())
+    assert first_replay.after.pending_files == []
 
 
-def test_second_spool_replay_stores_nothing(long_outage, first_replay) -> None:
-    setup, _, _ = long_outage
-    again = setup.replay()
-    assert again.exit_code == 0, again.output
-    assert "replayed 0 articles from 0 files" in again.output
-    assert setup.stored_urls() == truth_urls()
-    assert setup.query("SELECT count(*) AS n FROM article_revisions") == [{"n": 0}]
+def test_second_spool_replay_stores_nothing(second_replay: Replay) -> None:
+    assert second_replay.result.exit_code == 0, second_replay.result.output
+    assert "replayed 0 articles from 0 files" in second_replay.result.output
+    assert second_replay.after.stored == truth_urls()
+    assert second_replay.after.revisions == 0
 
 
 # The database down before the crawl even opens; the next crawl replays the spool.
 
 
+@dataclass(frozen=True)
+class DownAtOpen:
+    setup: Setup
+    crawl: Crawl
+    after: Archived
+
+
 @pytest.fixture(scope="module")
-def down_at_open(make_setup) -> tuple[Setup, Crawl]:
+def down_at_open(make_setup) -> DownAtOpen:
     setup = make_setup()
     setup.proxy.cut()
-    return setup, finish(setup.start_crawl())
+    crawl = setup.start_crawl().finish()
+    return DownAtOpen(setup, crawl, Archived.of(setup))
 
 
-def test_crawl_with_the_database_down_from_the_start_spools_every_article(down_at_open) -> None:
-    setup, crawl = down_at_open
+@pytest.fixture(scope="module")
+def next_crawl(down_at_open: DownAtOpen) -> tuple[CrawlResult, Archived]:
+    """The database back, the next crawl and the archive right after it."""
+    setup = down_at_open.setup
+    setup.proxy.restore()
+    result = setup.run_crawl()
+    return result, Archived.of(setup)
+
+
+def test_crawl_with_the_database_down_from_the_start_spools_every_article(
+    down_at_open: DownAtOpen,
+) -> None:
+    crawl = down_at_open.crawl
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert "Traceback" not in crawl.log
-    assert setup.spooled_urls() == truth_urls()
+    assert down_at_open.after.spooled == truth_urls()
     assert crawl.stats["akhbar/articles_spooled"] == len(truth_urls())
 
 
-def test_next_crawl_stores_the_spool_before_crawling(down_at_open) -> None:
-    setup, _ = down_at_open
-    setup.proxy.restore()
-    result = setup.run_crawl()
+def test_next_crawl_stores_the_spool_before_crawling(
+    down_at_open: DownAtOpen, next_crawl: tuple[CrawlResult, Archived]
+) -> None:
+    result, after = next_crawl
     assert result.status == "succeeded", result.error_summary
-    assert setup.stored_urls() == truth_urls()
-    assert spool.pending_files(setup.spool_dir) == []
+    assert after.stored == truth_urls()
+    assert after.pending_files == []
     # Replayed before discovery, the articles count as archived: none is fetched again.
     assert result.articles_new == 0
-    [run] = setup.query("SELECT stats FROM crawl_runs WHERE id = :id", id=result.run_id)
+    [run] = down_at_open.setup.query(
+        "SELECT stats FROM crawl_runs WHERE id = :id", id=result.run_id
+    )
     assert run["stats"]["akhbar/articles_replayed"] == len(truth_urls())
 
 
@@ -271,18 +348,18 @@ def test_next_crawl_stores_the_spool_before_crawling(down_at_open) -> None:
 
 def test_short_outage_loses_nothing_and_spools_nothing(make_setup) -> None:
     setup = make_setup()
-    # Waits of 0.5, 1 and 2 s: a 1 s outage overlaps a store (one every ~0.5 s) and ends
-    # well before that store would give up.
-    process = setup.start_crawl(**SLOW, AKHBAR_STORE_RETRY_BACKOFF="0.5")
+    # Waits of 0.5 s doubling six times (31.5 s in all): the database is back long before a
+    # store that met the outage would give up.
+    running = setup.start_crawl(**SLOW, AKHBAR_STORE_RETRIES="6", AKHBAR_STORE_RETRY_BACKOFF="0.5")
     wait_for(lambda: len(setup.stored_urls()) >= BATCH, what="a first batch stored", step=0.02)
     setup.proxy.cut()
-    time.sleep(1.0)
+    # The outage lasts until a store has met it.
+    wait_for(lambda: "retry 1 of 6" in running.log(), what="a store to meet the outage", step=0.02)
     setup.proxy.restore()
-    crawl = finish(process)
+    crawl = running.finish()
 
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert "Traceback" not in crawl.log
-    assert "retry 1 of 3" in crawl.log  # the outage was noticed
     assert setup.stored_urls() == truth_urls()
     assert spool.pending_files(setup.spool_dir) == []
     assert "akhbar/articles_spooled" not in crawl.stats
@@ -292,8 +369,16 @@ def test_short_outage_loses_nothing_and_spools_nothing(make_setup) -> None:
 # A data error: the database is up but refuses one article.
 
 
+@dataclass(frozen=True)
+class RefusedArticle:
+    setup: Setup
+    refused: str
+    result: CrawlResult
+    after: Archived
+
+
 @pytest.fixture(scope="module")
-def refused_article(make_setup) -> tuple[Setup, str, CrawlResult]:
+def refused_article(make_setup) -> RefusedArticle:
     setup = make_setup()
     refused = truth_urls()[0]
     with psycopg.connect(setup.database_url, autocommit=True) as connection:
@@ -308,17 +393,29 @@ def refused_article(make_setup) -> tuple[Setup, str, CrawlResult]:
             "CREATE TRIGGER refuse_one BEFORE INSERT OR UPDATE ON articles"
             " FOR EACH ROW EXECUTE FUNCTION refuse_one()"
         )
-    return setup, refused, setup.run_crawl()
+    result = setup.run_crawl()
+    return RefusedArticle(setup, refused, result, Archived.of(setup))
 
 
-def test_refused_article_is_spooled_and_the_rest_of_its_batch_stored(refused_article) -> None:
-    setup, refused, _ = refused_article
-    assert setup.spooled_urls() == [refused]
-    assert setup.stored_urls() == [url for url in truth_urls() if url != refused]
+@pytest.fixture(scope="module")
+def accepted_on_replay(refused_article: RefusedArticle) -> Replay:
+    """The database taking the refused article again (its trigger dropped), then a replay."""
+    setup = refused_article.setup
+    with psycopg.connect(setup.database_url, autocommit=True) as connection:
+        connection.execute("DROP TRIGGER refuse_one ON articles")
+    return Replay(setup.replay(), Archived.of(setup))
 
 
-def test_refused_article_is_counted_in_the_crawl_run(refused_article) -> None:
-    setup, _, result = refused_article
+def test_refused_article_is_spooled_and_the_rest_of_its_batch_stored(
+    refused_article: RefusedArticle,
+) -> None:
+    refused, after = refused_article.refused, refused_article.after
+    assert after.spooled == [refused]
+    assert after.stored == [url for url in truth_urls() if url != refused]
+
+
+def test_refused_article_is_counted_in_the_crawl_run(refused_article: RefusedArticle) -> None:
+    setup, result = refused_article.setup, refused_article.result
     [run] = setup.query("SELECT * FROM crawl_runs WHERE id = :id", id=result.run_id)
     assert run["status"] == "succeeded"
     assert run["errors"] == 1
@@ -327,11 +424,9 @@ def test_refused_article_is_counted_in_the_crawl_run(refused_article) -> None:
     assert run["articles_new"] == len(truth_urls()) - 1
 
 
-def test_refused_article_is_stored_by_replay_once_the_database_takes_it(refused_article) -> None:
-    setup, _, _ = refused_article
-    with psycopg.connect(setup.database_url, autocommit=True) as connection:
-        connection.execute("DROP TRIGGER refuse_one ON articles")
-    result = setup.replay()
-    assert result.exit_code == 0, result.output
-    assert setup.stored_urls() == truth_urls()
-    assert spool.pending_files(setup.spool_dir) == []
+def test_refused_article_is_stored_by_replay_once_the_database_takes_it(
+    accepted_on_replay: Replay,
+) -> None:
+    assert accepted_on_replay.result.exit_code == 0, accepted_on_replay.result.output
+    assert accepted_on_replay.after.stored == truth_urls()
+    assert accepted_on_replay.after.pending_files == []
