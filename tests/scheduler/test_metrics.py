@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import signal
 import socket
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -211,10 +210,8 @@ def test_a_scrape_without_the_database_says_so(migrated_url, start_daemon) -> No
         assert value(samples, "akhbar_daemon_leader") == 1
 
         proxy.cut()
-        started = time.monotonic()
         samples = scrape(port)
         assert samples is not None
-        assert time.monotonic() - started < 5
         assert value(samples, "akhbar_database_up") == 0
         assert not [name for name, _ in samples if name.startswith("akhbar_outlet_")]
         wait_for(lambda: "unavailable" in daemon.log(), 15, "the outage to be noticed")
