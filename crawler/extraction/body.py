@@ -28,6 +28,7 @@ credits, advertising labels and badges.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -67,6 +68,8 @@ _BLOCKS = frozenset({
 # fmt: on
 #: Elements whose text a reader does not see.
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+#: What readability's cleaner removes that holds text it would otherwise read.
+_NOT_TEXT = ("script", "style", "link", lxml.etree.Comment, lxml.etree.ProcessingInstruction)
 _WORD = re.compile(r"\w+")
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -211,18 +214,51 @@ def _readability_if_it_extends(tree: lxml.html.HtmlElement, text: str) -> str:
     rather than pruning it, reaches the rest. It is believed only when what
     it returns contains what trafilatura found.
     """
-    # Imported here, like trafilatura: only pages that need it pay for it.
-    from readability import Document
-
     try:
-        # readability drops hidden elements from the tree it is given: give it a copy.
-        summary = Document(copy.deepcopy(tree)).summary(html_partial=True)
+        summary = _readability(tree).summary(html_partial=True)
         other = "\n".join(_once(_block_lines(lxml.html.fromstring(summary))))
     except Exception:  # readability gives up on some pages (no body, no candidate)
         return text
     if len(other) > EXTENDS_RATIO * len(text) and _cover(text, other) >= EXTENDS_COVER:
         return other
     return text
+
+
+def _readability(tree: lxml.html.HtmlElement) -> Any:
+    """A readability-lxml ``Document`` of the page that leaves *tree* untouched and costs a
+    third less than ``Document(tree)``.
+
+    readability parses its input into a tree of its own (again for its lenient second
+    try), which for a tree means: drop the hidden elements, then a deep copy cleaned by
+    lxml_html_clean's ``Cleaner``, which also rewrites every link and attribute to
+    disarm scripts. Of that cleaning only the removal of scripts, styles, ``<link>``,
+    comments and processing instructions changes the text it finds: that is done here
+    on one copy, the hidden elements dropped from the copy rather than from *tree*
+    (same summary on all 200 benchmark pages tried).
+    """
+    return _document_class()(tree)
+
+
+@functools.cache
+def _document_class() -> type:
+    # Imported here, like trafilatura: only pages that need it pay for it.
+    from readability import Document
+    from readability.readability import REGEXES
+
+    class TextDocument(Document):  # type: ignore[misc]
+        def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+            doc = copy.deepcopy(input)
+            self.encoding = "utf-8"
+            for el in doc.xpath("//*[@hidden]"):
+                el.drop_tree()
+            for el in doc.xpath("//*[@style]"):
+                if REGEXES["displayNoneRe"].search(el.get("style")):
+                    el.drop_tree()
+            for el in list(doc.iter(*_NOT_TEXT)):
+                el.drop_tree()
+            return doc
+
+    return TextDocument
 
 
 def _once(lines: list[str]) -> list[str]:

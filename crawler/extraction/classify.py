@@ -84,27 +84,27 @@ _URL_ID = re.compile(r"\d{5,}")
 STORY_SLUG_WORDS = 4
 
 #: Class tokens of shop pages: prices, carts, product cards.
-_SHOP_CLASS = re.compile(r"price|add-?to-?cart|basket|product-?(?:card|tile|item|grid)", re.I)
+# The patterns of marks are written in lower case and matched on lower-cased values
+# (:func:`_matching`): a case-insensitive search costs several times more.
+_SHOP_CLASS = re.compile(r"price|add-?to-?cart|basket|product-?(?:card|tile|item|grid)")
 #: Class or id of the posts of a discussion, as forum software names them (XenForo's
 #: ``bbWrapper``, phpBB's ``postbody``, vBulletin's ``postbit``, Discourse's ``topic-post``
 #: and ``cooked``, Invision's ``ipsComment``...).
 _POST_CLASS = re.compile(
     r"bbwrapper|postbody|postbit|topic-post|cooked|messagecontent|message-body|ipscomment"
-    r"|post-stream|js-post|threadlist|forum",
-    re.I,
+    r"|post-stream|js-post|threadlist|forum"
 )
 #: Microdata items of readers' posts: a thread or Q&A page is made of them.
-_POST_ITEMTYPE = re.compile(r"schema\.org/(?:Comment|Answer|DiscussionForumPosting)\b", re.I)
+_POST_ITEMTYPE = re.compile(r"schema\.org/(?:comment|answer|discussionforumposting)\b")
 #: Links of documentation to its own source: "Edit this page", "Edit on GitHub".
-_EDIT_TEXT = re.compile(r"edit (?:this|on github|page)|improve this|suggest (?:an )?edit", re.I)
+_EDIT_TEXT = re.compile(r"edit (?:this|on github|page)|improve this|suggest (?:an )?edit")
 _EDIT_HREF = re.compile(r"(?:github|gitlab)\.com/.+/(?:edit|blob)/")
 #: Calls to action of service and shop pages, in a few languages.
 _CALL_TO_ACTION = re.compile(
     r"contact us|get (?:a |your )?(?:free )?(?:quote|started|estimate)"
     r"|request (?:a )?(?:demo|quote|consultation)|book (?:a |an |now|online)"
     r"|schedule (?:a |your )|free trial|sign up|call (?:us|now|today)|learn more|buy now"
-    r"|add to cart|اتصل بنا|احجز|اطلب|contactez|devis|kontakt|contáctenos|solicita",
-    re.I,
+    r"|add to cart|اتصل بنا|احجز|اطلب|contactez|devis|kontakt|contáctenos|solicita"
 )
 #: A call to action is a button's few words, not a sentence that mentions one.
 CTA_LENGTH = 40
@@ -245,7 +245,8 @@ def page_marks(root: Any, anchors: set[str]) -> Marks:
         + _matching(_POST_ITEMTYPE, Counter(root.xpath("//@itemtype", smart_strings=False))),
         code=tags["pre"] + tags["code"],
         times=tags["time"],
-        edit_links=_matching(_EDIT_TEXT, Counter(links)) + _matching(_EDIT_HREF, Counter(hrefs)),
+        edit_links=_matching(_EDIT_TEXT, Counter(links))
+        + _matching(_EDIT_HREF, Counter(hrefs), fold=False),
         calls_to_action=_matching(
             _CALL_TO_ACTION, Counter(t for t in actions if len(t) <= CTA_LENGTH)
         ),
@@ -255,9 +256,16 @@ def page_marks(root: Any, anchors: set[str]) -> Marks:
     )
 
 
-def _matching(pattern: re.Pattern[str], values: Counter[str]) -> int:
-    """How many of the counted *values* *pattern* finds itself in."""
-    return sum(n for value, n in values.items() if pattern.search(value))
+def _matching(pattern: re.Pattern[str], values: Counter[str], *, fold: bool = True) -> int:
+    """How many of the counted *values* *pattern* finds itself in (in lower case when
+    *fold*: the patterns of marks are written in lower case)."""
+    # Most pages have no mark of a kind: one search over all the values says so, where a
+    # search per value costs a Python call each. No pattern here matches across a line
+    # break, so a match in the joined text is a match in one value.
+    joined = "\n".join(values)
+    if not pattern.search(joined.lower() if fold else joined):
+        return 0
+    return sum(n for value, n in values.items() if pattern.search(value.lower() if fold else value))
 
 
 def _is_listing_path(path: str) -> bool:
