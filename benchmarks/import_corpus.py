@@ -21,6 +21,7 @@ import argparse
 import itertools
 import logging
 import multiprocessing
+import os
 import time
 from typing import Any
 
@@ -29,6 +30,7 @@ from psycopg import sql
 
 from benchmarks._common import machine_info, print_report
 from benchmarks.corpus import CORPUS, generate, read_corpus
+from benchmarks.server_cpu import backend_cpu, watched_spent
 from db import schema
 from db.engine import make_engine
 from db.importer import ImportSummary, import_file
@@ -77,14 +79,18 @@ def sizes(url: str) -> dict[str, int]:
     return {name: int(size) for name, size in rows}
 
 
-def _worker(url: str, start: int, stop: int, batch_size: int, done: Any, ready: Any) -> None:
-    """Import articles ``start .. stop-1`` in a process of its own, skipping stored ones."""
+def _worker(
+    url: str, start: int, stop: int, batch_size: int, done: Any, ready: Any, cpu: Any
+) -> None:
+    """Import articles ``start .. stop-1`` in a process of its own, skipping stored ones;
+    add the CPU seconds the import took to ``cpu``."""
     records = read_corpus(CORPUS)
     with psycopg.connect(url) as conn:
         stored = {row[0] for row in conn.execute("SELECT url FROM articles")}
     engine = make_engine(url)
     seen = 0
     ready.release()  # reading the corpus is not part of the import
+    began = time.process_time()
 
     def progress(summary: ImportSummary) -> None:
         nonlocal seen
@@ -98,6 +104,8 @@ def _worker(url: str, start: int, stop: int, batch_size: int, done: Any, ready: 
         )  # type: ignore[arg-type]  # any iterable of lines is a stream to the importer
     finally:
         engine.dispose()
+        with cpu.get_lock():
+            cpu.value += time.process_time() - began
 
 
 def load(
@@ -112,10 +120,13 @@ def load(
     ensure_database(url)
     start = article_count(url)
     done, ready = multiprocessing.Value("q", 0), multiprocessing.Semaphore(0)
+    client_cpu = multiprocessing.Value("d", 0.0)
     # Generated from ``first`` (0: all of it, stored articles skipped, so a build resumes).
     bounds = [first + (articles - first) * i // workers for i in range(workers + 1)]
     processes = [
-        multiprocessing.Process(target=_worker, args=(url, lo, hi, batch_size, done, ready))
+        multiprocessing.Process(
+            target=_worker, args=(url, lo, hi, batch_size, done, ready, client_cpu)
+        )
         for lo, hi in itertools.pairwise(bounds)
         if hi > lo
     ]
@@ -126,7 +137,10 @@ def load(
     began = time.perf_counter()
     segments: list[dict[str, Any]] = []
     mark_rows, mark_time = start, began
+    backends: dict[int, tuple[float, float]] = {}
+    monitor = psycopg.connect(url, autocommit=True)
     while True:
+        watched_spent(backends, backend_cpu(monitor))
         alive = any(p.is_alive() for p in processes)
         rows, now = start + done.value, time.perf_counter()
         if rows - mark_rows >= segment or (not alive and rows > mark_rows):
@@ -145,6 +159,7 @@ def load(
             break
         time.sleep(0.5)
     import_s = time.perf_counter() - began
+    monitor.close()
     failed = [p.exitcode for p in processes if p.exitcode]
     vacuum_began = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -158,11 +173,22 @@ def load(
         "failed_workers": failed,
         "import_s": round(import_s, 1),
         "rows_per_s": round((after - start) / import_s, 1),
+        # Per imported article: the importing processes, and the server's backends as
+        # read every half second (what a backend spent after the last reading is lost).
+        "client_cpu_ms_per_article": _per_article(client_cpu.value, after - start),
+        "server_cpu_ms_per_article": _per_article(
+            sum(last - first for first, last in backends.values()), after - start
+        ),
+        "load_average_1min_end": round(os.getloadavg()[0], 1),
         "vacuum_analyze_s": round(time.perf_counter() - vacuum_began, 1),
         "segments": segments,
         "sizes_bytes": sizes(url),
         "batch_size": batch_size,
     }
+
+
+def _per_article(seconds: float, articles: int) -> float | None:
+    return round(seconds * 1000 / articles, 3) if articles else None
 
 
 def measure_addition(url: str, add: int, batch_size: int) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 Into a fresh database (every index on, as ``akhbar import`` and the crawler find it):
 
 1. ``--articles`` articles of the shared corpus imported through
-   :func:`db.importer.import_file` (what ``akhbar import`` runs), one process: rows/s;
+   :func:`db.importer.import_file` (what ``akhbar import`` runs), one process: rows/s,
+   and CPU milliseconds per article of the importing process and of the PostgreSQL
+   backends (read from ``/proc`` when the server runs here: figures that move far less
+   than rows/s on a shared machine);
 2. ``--revisits`` of them stored again unchanged through :func:`db.articles.store_articles`
    in batches of ``--batch`` (what a re-crawl's pipeline does): milliseconds per article
    (wall time of the calls: the database's work plus the round trips), with what the
@@ -29,6 +32,7 @@ from sqlalchemy import select
 
 from benchmarks._common import fresh_database, machine_info, print_report
 from benchmarks.corpus import CORPUS, read_corpus
+from benchmarks.server_cpu import backend_cpu, spent
 from db.articles import ARTICLE_FIELDS, store_articles
 from db.engine import make_engine
 from db.importer import import_file
@@ -61,14 +65,22 @@ def table_stats(url: str) -> dict[str, int]:
 def import_new(url: str, records: list[dict[str, Any]]) -> dict[str, Any]:
     engine = make_engine(url)
     lines = [json.dumps(record, ensure_ascii=False) for record in records]
-    began = time.perf_counter()
-    summary = import_file(engine, lines, batch_size=1000)
-    seconds = time.perf_counter() - began
+    with psycopg.connect(url, autocommit=True) as monitor:
+        server_before, client_before = backend_cpu(monitor), time.process_time()
+        began = time.perf_counter()
+        summary = import_file(engine, lines, batch_size=1000)
+        seconds = time.perf_counter() - began
+        client = time.process_time() - client_before
+        server = spent(server_before, backend_cpu(monitor))
     engine.dispose()
     return {
         "imported": summary.new,
         "import_s": round(seconds, 2),
         "rows_per_s": summary.new / seconds,
+        "client_cpu_ms_per_article": round(client * 1000 / summary.new, 3),
+        "server_cpu_ms_per_article": None
+        if server is None
+        else round(server * 1000 / summary.new, 3),
     }
 
 
@@ -132,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         {
             "step": "import into an empty archive",
             "articles": figures["imported"],
-            "figure": f"{figures['rows_per_s']} rows/s",
+            "figure": f"{figures['rows_per_s']} rows/s, CPU ms/article: client"
+            f" {figures['client_cpu_ms_per_article']}, server"
+            f" {figures['server_cpu_ms_per_article']}",
         },
         {
             "step": "seen again unchanged",
