@@ -115,35 +115,30 @@ def headline_of(tree: Any, headline: Any | None) -> Any | None:
     return max(h1s, key=shared)
 
 
-def _near_before(tree: Any, headline: Any) -> tuple[int, int | None]:
-    """Document positions of the headline's close ancestor (its lines before the h1 are
-    near) and of the headline (None when it is not in *tree*)."""
+def near_top(headline: Any) -> Any:
+    """The headline's close ancestor: its lines before the headline are near it (a kicker,
+    a date above the title)."""
     top = headline
     for _ in range(NEAR_BEFORE_LEVELS):
         parent = top.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
         top = parent
-    # Counted as the walk counts, up to the headline only: the top of a page is short.
-    top_at = None
-    for i, el in enumerate(tree.iter()):
-        if el is top:
-            top_at = i
-        if el is headline:
-            return top_at or 0, i
-    return top_at or 0, None
+    return top
 
 
-def line_dates(page: PageScan, tree: Any, headline: Any | None, path: str) -> LineDates:
+def line_dates(page: PageScan, headline: Any | None, path: str) -> LineDates:
     """Sort the page's date lines into near the headline, elsewhere, and modifications.
 
     Near: after the headline, or before it within its close ancestor (a date
     above the title), closest first. Lines in related boxes and comments are dropped.
+    The walk that found the lines placed the headline and :func:`near_top`.
     """
     found = LineDates()
     h_pos, before = -1, (0, -1)
     if headline is not None:
-        top_at, h_at = _near_before(tree, headline)
+        top_at = page.positions.get(near_top(headline)) or 0
+        h_at = page.positions.get(headline)
         h_pos, before = (-1, (top_at, 0)) if h_at is None else (h_at, (top_at, h_at))
     stop = frozenset(headline.iterancestors()) if headline is not None else frozenset()
     near: list[tuple[int, When]] = []

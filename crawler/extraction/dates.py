@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.extraction.datelines import elsewhere, headline_of, line_dates
+from crawler.extraction.datelines import elsewhere, headline_of, line_dates, near_top
 from crawler.extraction.datescan import PageScan, reading_locale, scan_page
 from crawler.extraction.datestructured import ld_dates, microdata_date, script_dates
 from crawler.extraction.datetext import as_tzinfo
@@ -90,21 +90,22 @@ class _Evidence:
 
 
 def _collect(tree: Any, url: str, headline: Any | None) -> _Evidence:
-    page = scan_page(tree)
+    h1 = headline_of(tree, headline)
+    # The walk places the headline: the date lines near it are told by their positions.
+    page = scan_page(tree, place=(h1, near_top(h1)) if h1 is not None else ())
     day_in_url = url_day(url)
     page.lang = lang = reading_locale(page, url, day_in_url)
     ld_article, ld_page, ld_modified = ld_dates(page.ld_texts)
     machine = [machine_date(v, lang) for v in ld_article]
     machine += [machine_date(v, lang) for _, v in page.metas]
     modified = [machine_date(v, lang) for v in ld_modified + page.modified_metas]
-    h1 = headline_of(tree, headline)
     stop = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
     for prop, el in page.itemprops:
         if elsewhere(el, stop):
             continue
         value = microdata_date(el, lang)
         (modified if prop == "dateModified" else machine).append(value)
-    lines = line_dates(page, tree, h1, urlsplit(url).path)
+    lines = line_dates(page, h1, urlsplit(url).path)
     return _Evidence(
         machine=[
             *(m for m in machine if m),
