@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from db import schema
+from tests.support.databases import DatabaseMaker
 from tests.support.hostile_crawl import HostileCrawler, SiteCrawl
 
 
 @pytest.fixture(scope="session")
-def reliability_url(databases: Any) -> str:
+def reliability_url(databases: DatabaseMaker) -> str:
     url = databases.create("akhbar_reliability")
     schema.upgrade(url)
     return url

@@ -16,7 +16,8 @@ import pytest
 from akhbar.static_server import StaticSite
 from db import schema
 from tests.support import FIXTURES
-from tests.support.daemon import FAST_CRAWLS, OUTLETS, DaemonProcess
+from tests.support.daemon import OUTLETS, DaemonProcess, daemon_config
+from tests.support.databases import DatabaseMaker
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def sites() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def migrated_url(databases: Any) -> str:
+def migrated_url(databases: DatabaseMaker) -> str:
     """A fresh database of this test's own, migrated to head."""
     url = databases.create("akhbar_sched")
     schema.upgrade(url)
@@ -50,16 +51,8 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
         tables: str = "",
     ) -> DaemonProcess:
         """``tables``: more TOML, appended to the configuration as written."""
-        settings = {"jitter": 0, "leader_poll": 0.5, "stop_grace": 1, "kill_grace": 5}
-        settings.update(scheduler or {})
-        lines = ["[scheduler]"]
-        lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
-        lines.append("[scheduler.scrapy_settings]")
-        lines += [f"{key} = {_toml(value)}" for key, value in FAST_CRAWLS.items()]
-        for outlet, schedule in schedules.items():
-            lines += [f"[outlets.{outlet}]", f"schedule = {_toml(schedule)}"]
         config = tmp_path / f"{name}.toml"
-        config.write_text("\n".join(lines) + "\n" + tables, encoding="utf-8")
+        config.write_text(daemon_config(schedules, scheduler, tables), encoding="utf-8")
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)
         env.update(
@@ -79,11 +72,3 @@ def start_daemon(tmp_path: Path) -> Iterator[Callable[..., DaemonProcess]]:
         for child in leftovers:
             with contextlib.suppress(psutil.NoSuchProcess):
                 child.send_signal(signal.SIGKILL)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)

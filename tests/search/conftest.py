@@ -7,7 +7,6 @@ and every article of the two fixture outlets, from their truth files.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,10 +14,11 @@ from sqlalchemy import Engine
 from db import schema
 from db.engine import make_engine
 from tests.support.articles import fill_search_archive
+from tests.support.databases import DatabaseMaker
 
 
 @pytest.fixture(scope="session")
-def search_url(databases: Any) -> str:
+def search_url(databases: DatabaseMaker) -> str:
     url = databases.create("akhbar_search")
     schema.upgrade(url)
     return url

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +23,7 @@ from db.articles import store_articles, upsert_outlet
 from db.engine import make_engine
 from db.search import search, weeks_tsquery
 from tests.support.articles import article_row, fill_search_archive
+from tests.support.databases import DatabaseMaker
 
 pytestmark = pytest.mark.db
 
@@ -42,7 +42,7 @@ def _recency_statistics(engine: Engine) -> int:
 
 
 @pytest.fixture(scope="module", params=["no statistics", "analyzed"])
-def bounded(request: pytest.FixtureRequest, databases: Any) -> Iterator[Engine]:
+def bounded(request: pytest.FixtureRequest, databases: DatabaseMaker) -> Iterator[Engine]:
     """The search tests' archive and the forty articles, in a database of their own, never
     analyzed or analyzed once (windows sized from the recency histogram)."""
     url = databases.create("akhbar_bounded")

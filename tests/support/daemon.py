@@ -24,6 +24,31 @@ OUTLETS = ("casablancatoday", "hawarnews")
 FAST_CRAWLS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 
 
+def daemon_config(
+    schedules: dict[str, str], scheduler: dict[str, Any] | None = None, tables: str = ""
+) -> str:
+    """The TOML configuration of a test daemon: quick to lead and to stop, crawling with
+    FAST_CRAWLS, each outlet on its schedule; ``scheduler`` overrides the [scheduler] table,
+    ``tables`` is more TOML appended as written."""
+    settings = {"jitter": 0, "leader_poll": 0.5, "stop_grace": 1, "kill_grace": 5}
+    settings.update(scheduler or {})
+    lines = ["[scheduler]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in settings.items()]
+    lines.append("[scheduler.scrapy_settings]")
+    lines += [f"{key} = {_toml(value)}" for key, value in FAST_CRAWLS.items()]
+    for outlet, schedule in schedules.items():
+        lines += [f"[outlets.{outlet}]", f"schedule = {_toml(schedule)}"]
+    return "\n".join(lines) + "\n" + tables
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
 def query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
     with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
         return conn.execute(sql, params).fetchall()

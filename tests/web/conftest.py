@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from db import schema
 from db.engine import make_engine
+from tests.support.databases import DatabaseMaker
 from tests.support.web_archive import (
     COPY_URL,
     EDITED_URL,
@@ -21,7 +21,7 @@ from tests.support.web_archive import (
 
 
 @pytest.fixture(scope="session")
-def web_archive(databases: Any) -> Iterator[WebArchive]:
+def web_archive(databases: DatabaseMaker) -> Iterator[WebArchive]:
     url = databases.create("akhbar_web")
     schema.upgrade(url)
     engine = make_engine(url)
