@@ -1,6 +1,9 @@
 """Helpers shared by the tests, in one importable place (conftest.py files hold fixtures only).
 
-``from tests.support import FIXTURES, wait_for``.
+``from tests.support import FIXTURES, wait_for``; the modules beside this one hold the rest:
+``articles`` (article rows, the search archive), ``databases`` (throw-away databases),
+``daemon`` (``akhbar run`` in a subprocess), ``hostile_crawl`` (crawls of hostile sites),
+``scoring`` (token F1 of extracted text) and ``web_archive`` (the web face's archive).
 """
 
 from __future__ import annotations
