@@ -9,6 +9,9 @@ can be given its own database URL and host entries on top (``-s``, see
 ``crawler.crawl_config``). The crawl settings (``AKHBAR_STORE_BATCH_SIZE`` and the
 rest) have their defaults in ``crawler.settings`` and are set in the file under
 ``[scheduler.scrapy_settings]``.
+
+One module, a little over 500 lines, on purpose: each table's settings class sits next to
+the reader that checks its keys, and the error messages name keys the same way throughout.
 """
 
 from __future__ import annotations
