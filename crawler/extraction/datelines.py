@@ -1,5 +1,4 @@
-"""The dates a page prints as visible lines: near its headline or elsewhere in the article,
-publication or update, never a teaser's, a comment's or a related box's."""
+"""Dates a page prints as visible lines, near its headline or elsewhere in its article."""
 
 from __future__ import annotations
 

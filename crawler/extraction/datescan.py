@@ -1,5 +1,4 @@
-"""The one walk over a page that gathers where it states dates (meta names, JSON-LD, microdata,
-scripts, candidate date lines), and the locale its numeric dates are read in."""
+"""The one walk over a page that finds every place it states a date, and its date locale."""
 
 from __future__ import annotations
 

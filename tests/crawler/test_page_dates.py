@@ -156,6 +156,18 @@ def test_updated_line_dates_a_page_that_gives_nothing_else() -> None:
     assert found.published_at is None
 
 
+LONG_BYLINE = "Written by Jane Doe, senior staff writer of the weekly, on 5 March 2019"
+
+
+@pytest.mark.parametrize("names", ['class="Entry-DATE"', 'id="Fecha-Date-publicación"'])
+def test_a_class_or_id_naming_a_date_marks_a_line_in_any_case_and_script(names: str) -> None:
+    assert dates_of(f"<div {names}>{LONG_BYLINE}</div>").published_date == date(2019, 3, 5)
+
+
+def test_a_long_line_not_marked_as_a_date_is_prose() -> None:
+    assert dates_of(f'<div class="entry-body">{LONG_BYLINE}</div>').published_date is None
+
+
 # --------------------------------------------------------------------------- the line parser
 
 
@@ -311,6 +323,11 @@ def test_script_data_dates_a_page_whose_markup_states_nothing() -> None:
 def test_script_data_escaped_in_a_next_js_stream() -> None:
     head = r"""<script>self.__next_f.push([1,"{\"datePublished\":\"2024-05-03\"}"])</script>"""
     assert dates_of("<h1>Title</h1>", head).published_date == date(2024, 5, 3)
+
+
+def test_script_pub_date_key() -> None:
+    head = """<script>var item = {"pubDate": "2022-06-30T08:00:00Z"};</script>"""
+    assert dates_of("<h1>Title</h1>", head).published_date == date(2022, 6, 30)
 
 
 def test_script_created_at_is_no_publication_date() -> None:
