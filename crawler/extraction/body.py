@@ -79,6 +79,8 @@ _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 #: Elements of the frame a site puts around its pages' content: menus, banners, footers,
 #: sidebars. Not ``form``: some sites wrap the whole page in one.
 _FRAME = ("nav", "header", "footer", "aside")
+#: Elements of a page's own content, never part of its frame.
+_CONTENT = ("h1", "article", "main")
 #: What readability's cleaner removes that holds text it would otherwise read.
 _NOT_TEXT = ("script", "style", "link", lxml.etree.Comment, lxml.etree.ProcessingInstruction)
 _WORD = re.compile(r"\w+")
@@ -224,13 +226,15 @@ def _readability_if_it_extends(tree: lxml.html.HtmlElement, text: str) -> str:
     trafilatura sometimes keeps only the part of an article before a box, a
     list or a change of markup; readability, which scores the page's blocks
     rather than pruning it, reaches the rest. It is believed only when what
-    it returns contains what trafilatura found.
+    it returns contains what trafilatura found, or when trafilatura found nothing.
     """
     try:
         summary = _readability(tree).summary(html_partial=True)
         other = "\n".join(_once(_block_lines(lxml.html.fromstring(summary))))
     except Exception:  # readability gives up on some pages (no body, no candidate)
         return text
+    if not _WORD.search(text):
+        return other  # trafilatura found nothing (markup it does not read): no text to contain
     if len(other) > EXTENDS_RATIO * len(text) and _cover(text, other) >= EXTENDS_COVER:
         return other
     return text
@@ -342,12 +346,22 @@ def _visible_length(tree: lxml.html.HtmlElement) -> int:
 
 
 def _frame_length(tree: lxml.html.HtmlElement) -> int:
-    """Characters of the visible text in the page's frame (:data:`_FRAME` elements)."""
-    return sum(
-        _visible_length(el) - len((el.tail or "").strip())
-        for el in tree.iter(*_FRAME)
-        if next(el.iterancestors(*_FRAME), None) is None
-    )
+    """Characters of the visible text in the page's frame (:data:`_FRAME` elements).
+
+    An element holding the headline, an ``article`` or ``main`` is not frame, whatever
+    its tag: a site's header may be the page's title, and on pages whose markup a
+    browser repairs (a popup's ``aside`` left unclosed) the whole page is inside one.
+    """
+    counted: set[lxml.html.HtmlElement] = set()
+    length = 0
+    for el in tree.iter(*_FRAME):
+        if next(el.iter(*_CONTENT), None) is not None:
+            continue
+        if any(parent in counted for parent in el.iterancestors(*_FRAME)):
+            continue
+        counted.add(el)
+        length += _visible_length(el) - len((el.tail or "").strip())
+    return length
 
 
 def _headlines(tree: lxml.html.HtmlElement) -> set[str]:
