@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from crawler.dates import parse_arabic_date, parse_iso_datetime
@@ -195,11 +196,15 @@ def ends_article(el: Any) -> bool:
     set *inside* the text (``inline-related``) are not ends.
     """
     names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
-    for name in names:
-        words = set(re.split(r"[-_]", name))
-        if "inline" not in words and words & _END_WORDS:
-            return True
-    return False
+    return any(_is_end_name(name) for name in names)
+
+
+@lru_cache(maxsize=4096)
+def _is_end_name(name: str) -> bool:
+    """Whether one lower-cased class or id names a box after the text; cached, since the
+    walks ask it of every element and a site's pages reuse a few hundred names."""
+    words = set(re.split(r"[-_]", name))
+    return "inline" not in words and bool(words & _END_WORDS)
 
 
 #: A live blog's badge: ``مباشر``, ``عاجل``, ``🔴 بث مباشر``, ``LIVE``.
