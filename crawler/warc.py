@@ -12,6 +12,7 @@ so the capture middleware and the tests use it alike.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -153,7 +154,8 @@ class WarcFiles:
     def write(self, fetch: Fetch, earlier: Earlier | None = None) -> Written:
         """Write request, response (or revisit) and metadata records; return the response's place.
 
-        Raises OSError when the folder cannot be written (full disk, no permission).
+        Raises OSError when the folder cannot be written (full disk, no permission); the
+        file such a write may have cut gets no more records, the next write begins a new one.
         """
         digest = payload_digest(fetch.body)
         revisit = earlier if earlier is not None and earlier.digest == digest else None
@@ -169,8 +171,12 @@ class WarcFiles:
         with self._lock:
             handle, path = self._current()
             offset = self._size + len(request)
-            handle.write(b"".join((request, response, metadata)))
-            handle.flush()
+            try:
+                handle.write(b"".join((request, response, metadata)))
+                handle.flush()
+            except OSError:
+                self._abandon()
+                raise
             self._size += len(request) + len(response) + len(metadata)
         return Written(
             url=fetch.url,
@@ -188,6 +194,13 @@ class WarcFiles:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+    def _abandon(self) -> None:
+        """Stop writing to the current file, whose tail a failed write left unknown."""
+        handle, self._file = self._file, None
+        if handle is not None:
+            with contextlib.suppress(OSError):  # the buffer it cannot flush is lost anyway
+                handle.close()
 
     def _current(self) -> tuple[IO[bytes], Path]:
         if self._file is not None and self._path is not None:

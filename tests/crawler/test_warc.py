@@ -1,9 +1,11 @@
 """WARC files written and read back: one gzip member per record, rotation by size, revisit
-records, and files cut short by a killed crawl."""
+records, files cut short by a killed crawl, and a disk that refuses a write."""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from crawler.warc import (
     CaptureUnreadable,
     Earlier,
     Fetch,
+    Truncated,
     WarcFiles,
     iter_records,
     payload_digest,
@@ -99,3 +102,43 @@ def test_a_capture_cut_short_is_unreadable(tmp_path: Path) -> None:
         read_payload(path, written.offset, written.length, written.digest)
     with pytest.raises(CaptureUnreadable):
         read_payload(tmp_path / "missing.warc.gz", 0, 10, written.digest)
+
+
+FULL_DISK = """
+import datetime as dt, os, resource, signal, sys
+from pathlib import Path
+from crawler.warc import Fetch, WarcFiles
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+files = WarcFiles(Path(sys.argv[1]), "t")
+fetch = lambda n: Fetch(f"https://news.test/a/{n}", 200, [], os.urandom(20_000), "GET", [],
+                        dt.datetime.now(dt.UTC), {})
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))  # a disk that fills up
+written = 0
+try:
+    while True:
+        files.write(fetch(written))
+        written += 1
+except OSError:
+    pass
+resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))  # room again
+files.write(fetch(written))
+files.close()
+print(written)
+"""
+
+
+def test_a_write_the_disk_refuses_leaves_a_readable_file_and_the_next_begins_another(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    written = int(done.stdout)
+    first, second = sorted(tmp_path.glob("*.warc.gz"))
+    problems: list[Truncated] = []
+    responses = [r for r in iter_records(first, problems=problems) if r.type == "response"]
+    assert len(responses) == written >= 1
+    assert [p.path for p in problems] == [first]  # the refused write's cut, reported
+    assert [r.type for r in iter_records(second)] == ["warcinfo", "request", "response", "metadata"]
