@@ -13,13 +13,19 @@ the archive knows it (see :func:`outlet_zone`), else only their day is kept.
 
 Articles are upserted in batches through :func:`db.articles.store_articles`, the
 same path the crawler uses, so a re-import is idempotent (unchanged articles only
-get ``last_seen_at``) and an edited article keeps its earlier version.
+get ``last_seen_at``) and an edited article keeps its earlier version. Batches are
+written by :data:`WRITERS` threads, each on its own connection, an article always by
+the same one; a batch the database refuses stops the import with its error, when
+the other writers may have stored a batch read after it (importing again completes
+the import).
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -27,14 +33,18 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
-from db.articles import store_articles, upsert_outlet
+from db.articles import StoreResult, store_articles, upsert_outlet
 from db.import_formats import PARSERS, BadRecord, Record, content_hash, resolve_dates
 from db.models import Outlet
 
 ImportFormat = Literal["jsonl", "news-please", "trafilatura"]
 BATCH_SIZE = 500
+#: Batches written at once, on connections of their own: the server's work per article
+#: (search vector, index entries) is most of an import, and two writers keep two server
+#: processes busy (1.5-2x the rows/s of one on a 2-core machine; benchmarks/README.md).
+WRITERS = 2
 #: Files read when a directory is given (news-please's file storage writes ``.json``).
 INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -216,29 +226,31 @@ def _host_key(url: str) -> str:
 class Outlets:
     """The archive's outlets by name and host, creating the ones an import names first."""
 
-    def __init__(self, connection: Connection, name: str | None, zone: ZoneInfo | None) -> None:
+    def __init__(self, engine: Engine, name: str | None, zone: ZoneInfo | None) -> None:
+        self.engine = engine
         self.name = name
         self.zone = zone
         self.by_name: dict[str, tuple[int, ZoneInfo | None]] = {}
         self.by_host: dict[str, str] = {}
-        rows = connection.execute(
-            select(
-                Outlet.id, Outlet.name, Outlet.base_url, Outlet.language, Outlet.timezone
-            ).order_by(Outlet.id)
-        )
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    Outlet.id, Outlet.name, Outlet.base_url, Outlet.language, Outlet.timezone
+                ).order_by(Outlet.id)
+            ).all()
         for row in rows:
             self.by_name[row.name] = (row.id, outlet_zone(row.language, row.timezone))
             self.by_host.setdefault(_host_key(row.base_url), row.name)
 
-    def resolve(
-        self, connection: Connection, record: Record, summary: ImportSummary
-    ) -> tuple[int, ZoneInfo | None]:
-        """``(outlet id, zone of naive times)`` of one record."""
+    def resolve(self, record: Record, summary: ImportSummary) -> tuple[int, ZoneInfo | None]:
+        """``(outlet id, zone of naive times)`` of one record; a new outlet is committed
+        at once (articles of the batch being written may need it)."""
         name = self.name or record.outlet or self.by_host.get(record.host) or record.host
         if name not in self.by_name:
             base_url = f"https://{record.host}/"
             outlet = {"name": name, "title": name, "base_url": base_url, "language": "und"}
-            self.by_name[name] = (upsert_outlet(connection, outlet), None)
+            with self.engine.begin() as connection:
+                self.by_name[name] = (upsert_outlet(connection, outlet), None)
             self.by_host.setdefault(record.host, name)
             summary.outlets_created.append(name)
         outlet_id, zone = self.by_name[name]
@@ -273,6 +285,40 @@ def article_row(record: Record, outlet_id: int, zone: ZoneInfo | None) -> dict[s
 # Loading -----------------------------------------------------------------------
 
 
+class _Writer:
+    """Writes batches in order, one at a time, on a thread and connection of its own.
+
+    psycopg lets go of the GIL while it waits for the server, so records are read and
+    other writers' batches written meanwhile.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.rows: list[dict[str, Any]] = []
+        self.writing: Future[StoreResult] | None = None
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="akhbar-import")
+
+    def submit(self) -> StoreResult | None:
+        """Start writing the rows gathered; the result of the batch written before, if any."""
+        done = self.wait()
+        self.writing = self.thread.submit(self._store, self.rows)
+        self.rows = []
+        return done
+
+    def wait(self) -> StoreResult | None:
+        """The result of the batch being written, once it is (None when there is none)."""
+        writing, self.writing = self.writing, None
+        return writing.result() if writing else None
+
+    def close(self) -> None:
+        self.thread.shutdown()
+
+    def _store(self, rows: list[dict[str, Any]]) -> StoreResult:
+        """One transaction per batch."""
+        with self.engine.begin() as connection:
+            return store_articles(connection, rows)
+
+
 @dataclass
 class _Loader:
     engine: Engine
@@ -280,36 +326,37 @@ class _Loader:
     outlet: str | None
     zone: ZoneInfo | None
     progress: Callable[[ImportSummary], None] | None
-    outlets: Outlets | None = None
 
-    def store(self, batch: list[Record]) -> None:
-        """One transaction per batch."""
-        with self.engine.begin() as connection:
-            if self.outlets is None:
-                self.outlets = Outlets(connection, self.outlet, self.zone)
-            rows = []
-            for record in batch:
-                outlet_id, zone = self.outlets.resolve(connection, record, self.summary)
-                rows.append(article_row(record, outlet_id, zone))
-            result = store_articles(connection, rows)
+    def load(self, records: Iterable[Record], batch_size: int, writers: int) -> ImportSummary:
+        """Rows go to a writer by their URL: the versions of an article are written by one
+        writer, in the order read, and two writers never wait for each other's rows."""
+        outlets = Outlets(self.engine, self.outlet, self.zone)
+        lanes = [_Writer(self.engine) for _ in range(writers)]
+        try:
+            for record in records:
+                row = article_row(record, *outlets.resolve(record, self.summary))
+                lane = lanes[zlib.crc32(row["url"].encode()) % writers]
+                lane.rows.append(row)
+                if len(lane.rows) >= batch_size:
+                    self._count(lane.submit())
+            for lane in lanes:
+                self._count(lane.submit() if lane.rows else None)
+            for lane in lanes:
+                self._count(lane.wait())
+        finally:
+            for lane in lanes:
+                lane.close()
+        # The skipped records are in summary.errors, for the caller to report once.
+        return self.summary
+
+    def _count(self, result: StoreResult | None) -> None:
+        if result is None:
+            return
         self.summary.new += len(result.new)
         self.summary.updated += len(result.updated)
         self.summary.unchanged += len(result.unchanged)
         if self.progress:
             self.progress(self.summary)
-
-
-def _load(loader: _Loader, records: Iterable[Record], batch_size: int) -> ImportSummary:
-    batch: list[Record] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= batch_size:
-            loader.store(batch)
-            batch = []
-    if batch:
-        loader.store(batch)
-    # The skipped records are in summary.errors, for the caller to report once.
-    return loader.summary
 
 
 def import_file(
@@ -321,16 +368,18 @@ def import_file(
     outlet: str | None = None,
     zone: ZoneInfo | None = None,
     batch_size: int = BATCH_SIZE,
+    writers: int = WRITERS,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Load one input (a file or any iterable of lines) into the archive.
 
     ``outlet`` puts every record under that outlet; ``zone`` is the zone of naive
-    times whatever the outlet's.
+    times whatever the outlet's; ``writers`` batches of ``batch_size`` rows are written
+    at once.
     """
     summary = ImportSummary()
     loader = _Loader(engine, summary, outlet, zone, progress)
-    return _load(loader, read_records(stream, fmt, summary, source), batch_size)
+    return loader.load(read_records(stream, fmt, summary, source), batch_size, writers)
 
 
 def import_paths(
@@ -341,10 +390,11 @@ def import_paths(
     outlet: str | None = None,
     zone: ZoneInfo | None = None,
     batch_size: int = BATCH_SIZE,
+    writers: int = WRITERS,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Load files and directories of files (news-please's one file per article), batched
     across files."""
     summary = ImportSummary()
     loader = _Loader(engine, summary, outlet, zone, progress)
-    return _load(loader, _file_records(paths, fmt, summary), batch_size)
+    return loader.load(_file_records(paths, fmt, summary), batch_size, writers)
