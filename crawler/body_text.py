@@ -135,6 +135,18 @@ def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> 
         out.owners.append(el)
     link = in_link or tag == "a"
     label_candidate = not block and tag in ("strong", "b", "span") and not out.started()
+    _walk_content(el, out, skip, stop, link)
+    if out.stopped:
+        return
+    if label_candidate:
+        out.label = "".join(el.itertext()).strip()
+    if block:
+        out.break_line()
+        out.owners.pop()
+
+
+def _walk_content(el: Any, out: _LineCollector, skip: Any, stop: Any, link: bool) -> None:
+    """The text of ``el`` and of its children with their tails, until a box that ends it."""
     if el.text:
         out.add(el.text, link)
     for child in el:
@@ -143,11 +155,6 @@ def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> 
             return
         if child.tail:
             out.add(child.tail, link)
-    if label_candidate:
-        out.label = "".join(el.itertext()).strip()
-    if block:
-        out.break_line()
-        out.owners.pop()
 
 
 def _never(el: Any) -> bool:
@@ -169,14 +176,7 @@ def text_lines(container: Any, skip: Any = _never, stop: Any = _never) -> list[T
     """
     root = getattr(container, "root", container)
     out = _LineCollector(root)
-    if root.text:
-        out.add(root.text, False)
-    for child in root:
-        _walk(child, out, skip, stop, False)
-        if out.stopped:
-            break
-        if child.tail:
-            out.add(child.tail, False)
+    _walk_content(root, out, skip, stop, False)
     out.break_line()
     return out.lines
 
