@@ -18,6 +18,14 @@ written by :data:`WRITERS` threads, each on its own connection, an article alway
 the same one; a batch the database refuses stops the import with its error, when
 the other writers may have stored a batch read after it (importing again completes
 the import).
+
+The search index takes new entries into a pending list that is merged into it when it
+outgrows the session's ``gin_pending_list_limit``: 1 MB for the crawler and everyone
+else (a search reads the whole list), :data:`PENDING_LIST_LIMIT_KB` in an import's own
+transactions, so that it is merged a few times instead of every hundred articles or so
+(migration bfbe808b93c7). The import merges it at its end, so searches after it read no
+list; during it they read up to that limit. An import killed midway leaves at most that
+much, merged by the next write of anyone else's or by autovacuum.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select, text
 
 from db.articles import StoreResult, store_articles, upsert_outlet
 from db.import_formats import PARSERS, BadRecord, Record, content_hash, resolve_dates
@@ -45,6 +53,11 @@ BATCH_SIZE = 500
 #: (search vector, index entries) is most of an import, and two writers keep two server
 #: processes busy (1.5-2x the rows/s of one on a 2-core machine; benchmarks/README.md).
 WRITERS = 2
+#: The search index's pending list in an import's transactions (kB). Each merge of the
+#: list walks the index once per distinct word it holds, so a larger list costs the import
+#: less per article; a search during the import reads up to this much (benchmarks/README.md).
+PENDING_LIST_LIMIT_KB = 64 * 1024
+SEARCH_INDEX = "ix_articles_search_recent"
 #: Files read when a directory is given (news-please's file storage writes ``.json``).
 INPUT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -292,8 +305,9 @@ class _Writer:
     other writers' batches written meanwhile.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, pending_list_kb: int) -> None:
         self.engine = engine
+        self.pending_list_kb = pending_list_kb
         self.rows: list[dict[str, Any]] = []
         self.writing: Future[StoreResult] | None = None
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="akhbar-import")
@@ -314,9 +328,38 @@ class _Writer:
         self.thread.shutdown()
 
     def _store(self, rows: list[dict[str, Any]]) -> StoreResult:
-        """One transaction per batch."""
+        """One transaction per batch, with the import's pending-list limit."""
         with self.engine.begin() as connection:
+            # A writer whose insert outgrows the list merges it, in work_mem: as much memory
+            # as the list takes it in one pass instead of one per 4 MB (the default).
+            _set_local(
+                connection,
+                gin_pending_list_limit=self.pending_list_kb,
+                work_mem=self.pending_list_kb,
+            )
             return store_articles(connection, rows)
+
+
+def _set_local(connection: Connection, **settings_kb: int) -> None:
+    """Settings (in kB) for the rest of the transaction only: nothing outlives it, not even
+    when the import is killed."""
+    names = list(settings_kb)
+    calls = ", ".join(f"set_config(:name{i}, :value{i}, true)" for i in range(len(names)))
+    values = {f"name{i}": name for i, name in enumerate(names)}
+    values |= {f"value{i}": f"{settings_kb[name]}kB" for i, name in enumerate(names)}
+    connection.execute(text(f"SELECT {calls}"), values)
+
+
+def merge_pending_list(engine: Engine, memory_kb: int = PENDING_LIST_LIMIT_KB) -> int:
+    """Merge the search index's pending list into it (what an import does at its end);
+    the pages it held. ``memory_kb`` is what the merge sorts in before writing."""
+    with engine.begin() as connection:
+        _set_local(connection, maintenance_work_mem=memory_kb)
+        pages = connection.execute(
+            text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"),
+            {"index": SEARCH_INDEX},
+        ).scalar_one()
+    return int(pages)
 
 
 @dataclass
@@ -326,12 +369,13 @@ class _Loader:
     outlet: str | None
     zone: ZoneInfo | None
     progress: Callable[[ImportSummary], None] | None
+    pending_list_kb: int
 
     def load(self, records: Iterable[Record], batch_size: int, writers: int) -> ImportSummary:
         """Rows go to a writer by their URL: the versions of an article are written by one
         writer, in the order read, and two writers never wait for each other's rows."""
         outlets = Outlets(self.engine, self.outlet, self.zone)
-        lanes = [_Writer(self.engine) for _ in range(writers)]
+        lanes = [_Writer(self.engine, self.pending_list_kb) for _ in range(writers)]
         try:
             for record in records:
                 row = article_row(record, *outlets.resolve(record, self.summary))
@@ -346,6 +390,7 @@ class _Loader:
         finally:
             for lane in lanes:
                 lane.close()
+        merge_pending_list(self.engine, self.pending_list_kb)
         # The skipped records are in summary.errors, for the caller to report once.
         return self.summary
 
@@ -369,16 +414,18 @@ def import_file(
     zone: ZoneInfo | None = None,
     batch_size: int = BATCH_SIZE,
     writers: int = WRITERS,
+    pending_list_kb: int = PENDING_LIST_LIMIT_KB,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Load one input (a file or any iterable of lines) into the archive.
 
     ``outlet`` puts every record under that outlet; ``zone`` is the zone of naive
     times whatever the outlet's; ``writers`` batches of ``batch_size`` rows are written
-    at once.
+    at once, with the search index's pending list up to ``pending_list_kb``, merged at
+    the end.
     """
     summary = ImportSummary()
-    loader = _Loader(engine, summary, outlet, zone, progress)
+    loader = _Loader(engine, summary, outlet, zone, progress, pending_list_kb)
     return loader.load(read_records(stream, fmt, summary, source), batch_size, writers)
 
 
@@ -391,10 +438,11 @@ def import_paths(
     zone: ZoneInfo | None = None,
     batch_size: int = BATCH_SIZE,
     writers: int = WRITERS,
+    pending_list_kb: int = PENDING_LIST_LIMIT_KB,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Load files and directories of files (news-please's one file per article), batched
     across files."""
     summary = ImportSummary()
-    loader = _Loader(engine, summary, outlet, zone, progress)
+    loader = _Loader(engine, summary, outlet, zone, progress, pending_list_kb)
     return loader.load(_file_records(paths, fmt, summary), batch_size, writers)
