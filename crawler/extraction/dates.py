@@ -197,17 +197,27 @@ def _stamped_on_save(ev: _Evidence) -> bool:
     """
     if not ev.machine or ev.byline is None or not ev.modified:
         return False
-    published = ev.machine[0].day
-    return published >= max(w.day for w in ev.modified) and ev.byline.day < published
+    published = ev.machine[0]
+    if published.day < max(w.day for w in ev.modified) or ev.byline.day >= published.day:
+        return False
+    if ev.byline.day < published.day - timedelta(days=1):
+        return True
+    # A byline one day earlier may be the same moment in the page's zone (00:57 UTC on the
+    # 23rd is the evening of the 22nd in New York): then only a publication instant no
+    # earlier than the last save's says it is the stamp.
+    saved = [w.at for w in ev.modified if w.at]
+    return published.at is not None and bool(saved) and published.at >= max(saved)
 
 
 def _local_day(day: date, ev: _Evidence) -> date:
     """The page's own day for an instant written in another zone (often UTC).
 
-    ``2025-12-19T02:41Z`` on a page that prints "December 18, 2025" (or whose URL
-    says ``/2025/12/18/``) was published on the 18th where it was published.
+    ``2025-12-19T02:41Z`` on a page whose URL says ``/2025/12/18/`` was published
+    on the 18th where it was published. A day printed under the headline does not
+    move it: readers and annotators take the day the metadata writes
+    (``2025-12-02T23:00:55+00:00`` is the 2nd on a page printing "03 Dec 2025").
     """
-    local = ev.url_day or next((w.day for w in ev.printed_near), None)
+    local = ev.url_day
     if local is not None and abs(local - day) == timedelta(days=1):
         return local
     return day

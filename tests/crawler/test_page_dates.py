@@ -299,6 +299,34 @@ def test_byline_outranks_a_publication_stamp_equal_to_the_last_save() -> None:
     assert dates_of(body, head).published_date == date(2024, 8, 25)
 
 
+def test_save_seconds_after_publication_is_no_stamp() -> None:
+    # Published 00:57 UTC, the evening before in the author's zone: the byline's day is the
+    # same moment, the metadata's day is the one it writes.
+    head = """<meta property="article:published_time" content="2026-02-23T00:57:30+00:00">
+      <meta property="article:modified_time" content="2026-02-23T00:57:32+00:00">"""
+    body = "<h1>Backpacking essentials</h1><time class='entry-date'>February 22, 2026</time>"
+    assert dates_of(body, head).published_date == date(2026, 2, 23)
+
+
+def test_stamp_saved_after_publication_a_day_after_the_byline() -> None:
+    head = """<script type="application/ld+json">{"@type": "BlogPosting",
+      "datePublished": "2025-12-19T22:02:58Z", "dateModified": "2025-12-19T22:02:45Z"}</script>"""
+    body = "<h1>A new standard</h1><div class='post-date'>Dec 18, 2025</div><p>Text.</p>"
+    assert dates_of(body, head).published_date == date(2025, 12, 18)
+
+
+def test_instant_keeps_the_day_it_is_written_in_against_the_byline() -> None:
+    head = '<meta property="article:published_time" content="2025-12-02T23:00:55+00:00">'
+    body = "<h1>Brands</h1><p class='meta'>Published: 03 Dec 2025</p><p>Text.</p>"
+    assert dates_of(body, head).published_date == date(2025, 12, 2)
+
+
+def test_instant_in_utc_takes_the_day_of_the_url() -> None:
+    head = '<meta property="article:published_time" content="2025-12-19T02:41:00Z">'
+    found = dates_of("<h1>Title</h1>", head, url="https://ex.org/2025/12/18/some-story")
+    assert found.published_date == date(2025, 12, 18)
+
+
 def test_date_the_text_mentions_does_not_outrank_the_stamp() -> None:
     head = """<script type="application/ld+json">{"@type": "Article",
       "datePublished": "2025-09-25", "dateModified": "2025-09-25"}</script>"""
