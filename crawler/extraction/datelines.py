@@ -65,6 +65,10 @@ _HEADINGS = ("h2", "h3", "h4")
 MAX_RESIDUE = 30
 #: The same for a line close under the headline: a byline with the author's name and title.
 MAX_CLOSE_RESIDUE = 60
+#: Levels above a bare date line searched for the element labelling it.
+LABEL_LEVELS = 2
+#: Longest label printed apart from its date ("Published", "Last updated on").
+MAX_LABEL = 40
 #: Elements this far after the headline are its byline block: a box there holding a date
 #: (an ``aside``, a ``post-card__meta``) is the article's own, unless readers wrote it.
 CLOSE_AFTER = 40
@@ -221,9 +225,29 @@ def _read_line(el: Any, lang: str | None, marked: bool, close: bool) -> _Line | 
         return None
     before = context[: context.find(text)] if source is text and text in context else ""
     label = fold(before)[-40:] + (fold(source)[: found.start] if found else fold(context)[:40])
+    if not label.strip():
+        label = _label_before(el)
     published = bool(_PUBLISHED.search(label))
     updated = bool(_UPDATED.search(label)) and not published
     return _Line(machine, printed, updated, published or updated)
+
+
+def _label_before(el: Any) -> str:
+    """The label printed in the element before a bare date: ``<dt>Published</dt><dd>...``,
+    ``<h3>Published</h3><p><time>...``."""
+    node = el
+    for _ in range(LABEL_LEVELS):
+        previous = node.getprevious()
+        while previous is not None and not isinstance(previous.tag, str):
+            previous = previous.getprevious()  # a comment
+        if previous is not None:
+            label = element_text(previous)
+            return fold(label) if len(label) <= MAX_LABEL else ""
+        parent = node.getparent()
+        if parent is None or (parent.text or "").strip():
+            return ""
+        node = parent
+    return ""
 
 
 def elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) -> bool:

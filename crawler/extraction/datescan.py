@@ -102,44 +102,43 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
     for i, el in enumerate(tree.iter()):
         tag = el.tag
         if not isinstance(tag, str):
-            continue
-        if el in wanted:
-            positions[el] = i
-        if tag == "meta":
+            pass  # a comment: React writes ``<p><!-- -->Dec 17, 2025</p>``, read its tail
+        elif tag == "meta":
             _read_meta(el, metas, modified, itemprops)
             if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
                 lang = el.get("content")
             if el.get("property") == "og:locale":
                 og_locale = el.get("content")
-            continue
-        if tag == "script":
+        elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json":
                 ld_texts.append(el.text or "")
             elif el.text:
                 scripts.append(el.text)
-            continue
-        if tag == "html":
-            lang = el.get("lang") or el.get("xml:lang") or lang
-        prop = el.get("itemprop")
-        if prop in DATE_ITEMPROPS:
-            itemprops.append((prop, el))
-        if tag in _NO_TEXT_TAGS:
-            continue
-        if tag in ("time", "abbr") or _date_classed(el, date_classes):
-            lines.append((i, el, True))
-            seen.add(el)
-        # Text nodes that hold a year: date lines whatever their markup.
-        text = el.text
-        if text and len(text) <= MAX_LINE and _holds_year(text):
-            numeric.update(numeric_dates(text))
-            if el not in seen:
-                lines.append((i, el, False))
-                seen.add(el)
+        else:
+            if el in wanted:
+                positions[el] = i
+            if tag == "html":
+                lang = el.get("lang") or el.get("xml:lang") or lang
+            prop = el.get("itemprop")
+            if prop in DATE_ITEMPROPS:
+                itemprops.append((prop, el))
+            if tag not in _NO_TEXT_TAGS:
+                if tag in ("time", "abbr") or _date_classed(el, date_classes):
+                    lines.append((i, el, True))
+                    seen.add(el)
+                # Text nodes that hold a year: date lines whatever their markup.
+                text = el.text
+                if text and len(text) <= MAX_LINE and _holds_year(text):
+                    numeric.update(numeric_dates(text))
+                    if el not in seen:
+                        lines.append((i, el, False))
+                        seen.add(el)
+        # The text after any element (a comment, a microdata <meta>, a script) is its parent's.
         text = el.tail
         if text and len(text) <= MAX_LINE and _holds_year(text):
             numeric.update(numeric_dates(text))
             owner = el.getparent()
-            if owner not in seen:
+            if owner is not None and owner not in seen:
                 lines.append((i, owner, False))
                 seen.add(owner)
     metas.sort()

@@ -411,3 +411,26 @@ def test_unlabelled_date_in_a_sidebar_past_the_byline_block_is_another_story() -
         + """<div class="sidebar"><div class="post-date">July 8, 2025</div></div>"""
     )
     assert dates_of(body).published_date is None
+
+
+def test_publication_label_in_the_element_before_the_date() -> None:
+    body = (
+        "<article><h1>The benefits of AI</h1>"
+        + "<p>Intro.</p>" * 60
+        + """<aside class="insight__content card-shadow"><div class="content-item">
+        <h3>Published</h3><p><time datetime="2024-08-30T12:00:00Z">August 30, 2024</time></p>
+        </div></aside></article>"""
+    )
+    assert dates_of(body).published_date == date(2024, 8, 30)
+
+
+def test_update_label_in_a_definition_list_is_a_modification() -> None:
+    body = """<h1>Title</h1><dl><dt>Updated</dt><dd>May 9, 2024</dd>
+      <dt>Published</dt><dd>March 3, 2021</dd></dl><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2021, 3, 3)
+
+
+def test_date_after_a_react_comment() -> None:
+    body = """<div><h1>Scaling tests</h1><p>By <!-- -->Jane Doe</p>
+      <p> <!-- -->Dec 17, 2025</p><p>6<!-- --> min read</p></div><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2025, 12, 17)
