@@ -21,7 +21,8 @@ from crawler.extraction.datevalue import (
 #: Boxes named for other articles or readers' text: their dates are never the page's.
 _OTHERS = re.compile(
     r"(?<![a-z])(?:related|comment|recent|most-?read|popular|recommend|trending|latest|more-|"
-    r"next-|prev-|repl(?:y|ies)|responses|discuss|promo(?!ted)|listing|archive|today)",
+    r"next-|prev-|repl(?:y|ies)|responses|discuss|promo(?!ted)|listing|archive|today|similar|"
+    r"suggest|(?:up|read|watch)-?next|see-?also|also-?read|you-?may|you-?might)",
     re.IGNORECASE,
 )
 #: Boxes named for their place in the layout: other stories' dates far from the headline,
@@ -60,6 +61,10 @@ MAX_PARENT_LINE = 120
 TEASER_LEVELS = 2
 #: Words of a teaser's headline link.
 TEASER_WORDS = 4
+#: Levels above a date line searched for a link around a whole card (a date, a headline).
+CARD_LEVELS = 5
+#: Words of such a card, its date's among them: a headline, not a date linked to its archive.
+CARD_WORDS = 7
 _HEADINGS = ("h2", "h3", "h4")
 #: What is printed besides the date on a line found by its text alone (a label, a name).
 MAX_RESIDUE = 30
@@ -312,6 +317,15 @@ def _teaser(el: Any, stop: frozenset[Any], path: str) -> bool:
             return True
         if any(_headline_link(h, path) for h in node.iter(*_HEADINGS)):
             return True
+        node = node.getparent()
+    # A whole card made a link: ``<a href=other><div><span>July 17, 2025</span> Title...``.
+    for _ in range(CARD_LEVELS - TEASER_LEVELS):
+        if node is None or node in stop:
+            return False
+        if node.tag == "a":
+            return not _same_page(node.get("href"), path) and (
+                len(_WORD.findall(element_text(node))) >= CARD_WORDS
+            )
         node = node.getparent()
     return False
 

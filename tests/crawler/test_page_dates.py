@@ -434,3 +434,23 @@ def test_date_after_a_react_comment() -> None:
     body = """<div><h1>Scaling tests</h1><p>By <!-- -->Jane Doe</p>
       <p> <!-- -->Dec 17, 2025</p><p>6<!-- --> min read</p></div><p>Text.</p>"""
     assert dates_of(body).published_date == date(2025, 12, 17)
+
+
+def test_dates_of_similar_posts_are_not_the_page_date() -> None:
+    body = """<h1>Video trends</h1><p>Text.</p>
+      <div class="collection-list similar-posts"><div class="item">
+      <div class="published-date">December 15, 2025</div></div></div>"""
+    assert dates_of(body).published_date is None
+
+
+def test_date_in_a_card_made_a_link_to_another_story() -> None:
+    body = """<h1>Best programs</h1><p>Text.</p><div class="slider"><a href="/other-story">
+      <div class="body"><div class="wrap"><span class="info">July 17, 2025</span>
+      <span>Online counseling certificate programs to consider</span></div></div></a></div>"""
+    assert dates_of(body).published_date is None
+
+
+def test_date_linked_to_its_day_archive_is_the_page_date() -> None:
+    body = """<h1>Title</h1><div class="entry-meta"><span><span class="posted-on">
+      <a href="/2025/12/17/">December 17, 2025</a></span></span></div><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2025, 12, 17)
