@@ -162,7 +162,7 @@ def line_dates(page: PageScan, headline: Any | None, path: str) -> LineDates:
         in_box = elsewhere(el, stop, close)
         if in_box and not (is_after and not elsewhere(el, stop, close=True)):
             continue
-        line = _read_line(el, page.lang, marked, close)
+        line = _read_line(el, page.lang, marked, close, page.texts.get(el))
         if line is None or (in_box and not (line.labelled and not line.updated)):
             continue
         if scope is not None and not (is_after or is_above or line.labelled or _within(el, scope)):
@@ -196,11 +196,15 @@ class _Line:
     """The line says what its date is ("Published", "Updated")."""
 
 
-def _read_line(el: Any, lang: str | None, marked: bool, close: bool) -> _Line | None:
+def _read_line(
+    el: Any, lang: str | None, marked: bool, close: bool, own: str | None = None
+) -> _Line | None:
     """The date a line states; a line found by its text alone must be little but a date.
 
     A line *close* under the headline may say more (a byline: "Jane Doe | Senior
-    Writer | July 2, 2025"); prose is still too long.
+    Writer | July 2, 2025"); prose is still too long. An element too long to be a
+    line is read by the text that made it one (*own*: "기사입력 :[ 2018-08-25 15:24 ]"
+    printed straight in the article's box).
     """
     machine = None
     attr = el.get("datetime") if el.tag == "time" else None
@@ -210,9 +214,13 @@ def _read_line(el: Any, lang: str | None, marked: bool, close: bool) -> _Line | 
         machine = machine_date(attr, lang)
     text = element_text(el)
     if len(text) > MAX_LINE:
-        return _Line(machine, None, False) if machine else None
-    parent = el.getparent()
-    context = element_text(parent) if parent is not None else text
+        if own is None or machine:
+            return _Line(machine, None, False) if machine else None
+        text = " ".join(own.split())
+        context = text
+    else:
+        parent = el.getparent()
+        context = element_text(parent) if parent is not None else text
     if len(context) > MAX_PARENT_LINE:
         context = text
     # The element's own text first; its parent's when the date is split in spans.

@@ -100,7 +100,9 @@ def _collect(tree: Any, url: str, headline: Any | None) -> _Evidence:
     machine += [machine_date(v, lang) for _, v in page.metas]
     modified = [machine_date(v, lang) for v in ld_modified + page.modified_metas]
     stop = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
-    for prop, el in page.itemprops:
+    # datePublished before dateCreated, wherever each stands: a record's creation may be a
+    # draft's, or the CMS's copy of the page made a day after its publication.
+    for prop, el in sorted(page.itemprops, key=lambda pair: pair[0] != "datePublished"):
         if elsewhere(el, stop):
             continue
         value = microdata_date(el, lang)

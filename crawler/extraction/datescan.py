@@ -49,8 +49,10 @@ _DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNOR
 #: its first letters, one with it tried at every position (a fifth of the cost on long
 #: utility-class lists).
 _DATE_CLASS_LOWER = re.compile(_DATE_CLASS.pattern)
-#: A four-digit year (Western or Arabic-Indic digits): text worth reading as a date.
-_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0660-\u0669\u06F0-\u06F9]{4}")
+#: A four-digit year (Western, Arabic-Indic or full-width digits): text worth reading as a date.
+_YEARISH = re.compile(
+    r"(?<!\d)(?:19|20)\d\d(?!\d)|[\u0660-\u0669\u06F0-\u06F9]{4}|[\uFF10-\uFF19]{4}"
+)
 _NO_TEXT_TAGS = frozenset(
     {"head", "title", "style", "script", "noscript", "template", "textarea", "option", "select"}
 )
@@ -83,6 +85,10 @@ class PageScan:
     positions: dict[Any, int]
     """Document positions of the elements the walk was asked to place (the headline)."""
 
+    texts: dict[Any, str]
+    """The text that made an element a date line (its own, or a child's tail): what is read
+    when the whole element is too long to be a line (``<div>Posted 2018-08-25<p>...``)."""
+
 
 def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
     """Every place *tree* may state a date, in one walk (document positions as it counts),
@@ -96,6 +102,7 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
     itemprops: list[tuple[str, Any]] = []
     lines: list[tuple[int, Any, bool]] = []
     seen: set[Any] = set()
+    texts: dict[Any, str] = {}
     numeric: set[tuple[int, int, int]] = set()
     lang = og_locale = None
     date_classes: dict[tuple[str, str], bool] = {}
@@ -133,6 +140,7 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                     if el not in seen:
                         lines.append((i, el, False))
                         seen.add(el)
+                    texts.setdefault(el, text)
         # The text after any element (a comment, a microdata <meta>, a script) is its parent's.
         text = el.tail
         if text and len(text) <= MAX_LINE and _holds_year(text):
@@ -141,10 +149,11 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
             if owner is not None and owner not in seen:
                 lines.append((i, owner, False))
                 seen.add(owner)
+            texts.setdefault(owner, text)
     metas.sort()
     return PageScan(
         metas, modified, ld_texts, itemprops, lines, _language(lang), scripts,
-        _language(og_locale), numeric, positions,
+        _language(og_locale), numeric, positions, texts,
     )  # fmt: skip
 
 

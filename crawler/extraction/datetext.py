@@ -34,38 +34,58 @@ __all__ = ["TextDate", "find_text_date", "month_number", "numeric_dates", "parse
 
 def fold(text: str) -> str:
     """Lower case without accents; positions are not kept, the text is matched as folded."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
+    # NFKD also turns full-width digits (２０２５年) and ligatures into plain ones.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     # Recomposed so that Hangul syllables (split into jamo by NFD) match again.
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
     )
 
 
-#: Month names, one month per line (a month may take two): "3 march mar mars...".
+#: Month names, one month per line (a month may take several): English, French, German,
+#: Spanish, Catalan, Italian, Portuguese, Dutch, the Nordic languages, Finnish, Estonian,
+#: Hungarian, Romanian, Czech, Slovak, Polish, Lithuanian, Serbian, Russian, Ukrainian,
+#: Bulgarian, Greek, Turkish, Indonesian, Malay and Hindi; full, genitive and abbreviated.
 _MONTH_LINES = """
- 1 january jan janvier janv januar jänner enero ene gennaio gen janeiro januari январь января
- 1 янв stycznia styczeń styczen sty ιανουαρίου ιανουάριος ιαν ocak
- 2 february feb fevrier févr fevr février februar febrero febbraio fevereiro fev februari
- 2 февраль февраля фев lutego luty lut φεβρουαρίου φεβρουάριος φεβ şubat
- 3 march mar mars märz marz marzo março marco maart mrt март марта мар marca marzec μαρτίου
- 3 μάρτιος μαρ mart
- 4 april apr avril abril aprile apr abr апрель апреля апр kwietnia kwiecień kwi απριλίου
- 4 απρίλιος απρ nisan
- 5 may mai mayo maggio mag maio mei май мая maja maj μαΐου μαΐος μάιος μαϊ μαΐ mayıs
- 6 june jun juin juni junio giugno giu junho июнь июня июн czerwca czerwiec cze ιουνίου
- 6 ιούνιος ιουν haziran
- 7 july jul juillet juil juli julio luglio lug julho июль июля июл lipca lipiec lip ιουλίου
- 7 ιούλιος ιουλ temmuz
- 8 august aug août aout agosto ago augustus август августа авг sierpnia sierpień sie
- 8 αυγούστου αύγουστος αυγ ağustos
- 9 september sep sept septembre settembre set septiembre setembro сентябрь сентября сен сент
- 9 września wrzesień wrz σεπτεμβρίου σεπτέμβριος σεπ eylül
+ 1 january jan janvier janv januar jänner enero ene gener gennaio gen janeiro januari январь
+ 1 января янв stycznia styczeń styczen sty ιανουαρίου ιανουάριος ιαν ocak tammikuuta tammikuu
+ 1 jaanuar január ianuarie ledna leden januára sausio јануар січня січень януари जनवरी
+ 2 february feb fevrier févr fevr février februar febrero febrer febbraio fevereiro fev
+ 2 februari февраль февраля фев lutego luty lut φεβρουαρίου φεβρουάριος φεβ şubat pebruari
+ 2 helmikuuta helmikuu veebruar február februarie února únor februára vasario фебруар лютого
+ 2 лютий февруари फ़रवरी फरवरी
+ 3 march mar mars märz marz marzo març março marco maart mrt март марта мар marca marzec
+ 3 μαρτίου μάρτιος μαρ mart marts maret mac maaliskuuta maaliskuu március márc martie března
+ 3 březen kovo березня березень मार्च
+ 4 april apr avril abril aprile abr апрель апреля апр kwietnia kwiecień kwi απριλίου
+ 4 απρίλιος απρ nisan huhtikuuta huhtikuu aprill április aprilie dubna duben apríla
+ 4 balandžio квітня квітень април अप्रैल
+ 5 may mai mayo maig maggio mag maio mei май мая maja maj μαΐου μαΐος μάιος μαϊ μαΐ mayıs
+ 5 toukokuuta toukokuu május května květen mája gegužės мај травня травень मई
+ 6 june jun juin juni junio juny giugno giu junho июнь июня июн czerwca czerwiec cze ιουνίου
+ 6 ιούνιος ιουν haziran kesäkuuta kesäkuu juuni június iunie června červen júna birželio
+ 6 јун червня червень юни जून
+ 7 july jul juillet juli julio juliol luglio lug julho июль июля июл lipca lipiec lip
+ 7 ιουλίου ιούλιος ιουλ temmuz julai heinäkuuta heinäkuu juuli július iulie července
+ 7 červenec júla liepos јул липня липень юли जुलाई
+ 8 august aug août aout agosto ago agost augustus augusti август августа авг sierpnia
+ 8 sierpień sie αυγούστου αύγουστος αυγ ağustos agustus ogos elokuuta elokuu augusztus
+ 8 srpna srpen augusta rugpjūčio avgust серпня серпень अगस्त
+ 9 september sep sept septembre setembre settembre set septiembre setembro сентябрь
+ 9 сентября сен сент września wrzesień wrz σεπτεμβρίου σεπτέμβριος σεπ eylül syyskuuta
+ 9 syyskuu szeptember szept septembrie září septembra rugsėjo septembar септембар вересня
+ 9 вересень септември सितंबर सितम्बर
 10 october oct octobre oktober okt octubre ottobre ott outubro out октябрь октября окт
-10 października październik paź οκτωβρίου οκτώβριος οκτ ekim
+10 października październik paź οκτωβρίου οκτώβριος οκτ ekim lokakuuta lokakuu oktoober
+10 október octombrie října říjen októbra spalio oktobar октобар жовтня жовтень октомври
+10 अक्टूबर
 11 november nov novembre noviembre novembro ноябрь ноября ноя listopada listopad lis
-11 νοεμβρίου νοέμβριος νοε kasım
+11 νοεμβρίου νοέμβριος νοε kasım nopember marraskuuta marraskuu noiembrie listopadu
+11 novembra lapkričio novembar новембар листопада листопад ноември नवंबर नवम्बर
 12 december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro декабрь
-12 декабря дек grudnia grudzień gru δεκεμβρίου δεκέμβριος δεκ aralık
+12 декабря дек grudnia grudzień gru δεκεμβρίου δεκέμβριος δεκ aralık desember desembre
+12 disember joulukuuta joulukuu detsember decembrie prosince prosinec decembra gruodžio
+12 decembar децембар грудня грудень декември दिसंबर दिसम्बर
 """
 _MONTHS = {
     fold(name): int(line.split()[0])
@@ -83,7 +103,7 @@ def month_number(name: str) -> int | None:
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 #: "5 March 2019", "5. März 2019", "5 de marzo de 2019", "1er mars 2019", "5th of March, 2019".
 _DAY_MONTH_YEAR = (
-    rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|of\s+)?"
+    rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|of\s+|d['’]\s*)?"
     rf"(?P<month>{_MONTH})(?!\w)\.?,?\s*(?:de\s+|del\s+)?{_YEAR}"
 )
 #: "March 5, 2019", "Mar. 5th 2019".
@@ -91,10 +111,16 @@ _MONTH_DAY_YEAR = (
     rf"(?<!\w)(?P<month2>{_MONTH})\.?\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+"
     rf"(?P<year2>(?:19|20)\d\d)(?!\d)"
 )
-#: "2019 Mar 5" (PubMed's citation dates), "2019 March 5th".
+#: "2019 Mar 5" (PubMed's citation dates), "2019 March 5th", Hungarian "2019. március 5.",
+#: Lithuanian "2019 m. kovo 5 d.".
 _YEAR_MONTH_DAY = (
-    rf"(?<![\w.])(?P<year6>(?:19|20)\d\d),?\s+(?P<month6>{_MONTH})\.?\s+(?P<day6>[0-3]?\d)"
-    rf"(?:st|nd|rd|th)?(?![\d:])"
+    rf"(?<![\w.])(?P<year6>(?:19|20)\d\d)(?:,|\.|\s+m\.)?\s+(?P<month6>{_MONTH})\.?\s+"
+    rf"(?P<day6>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
+)
+#: Vietnamese: "ngày 5 tháng 3 năm 2019", "5 tháng 03, 2019" (folded: "thang", "nam").
+_VIETNAMESE = (
+    r"(?<![\w.])(?P<day7>[0-3]?\d)\s+thang\s+(?P<month7>[01]?\d)(?:\s+nam|,)?\s+"
+    r"(?P<year7>(?:19|20)\d\d)(?!\d)"
 )
 #: "2019年3月5日", "2019 年 3 月 5 日", "2019년 3월 5일".
 _CJK = (
@@ -114,7 +140,15 @@ _NUMERIC = (
 _DATE_RE = re.compile(
     "|".join(
         f"(?:{p})"
-        for p in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_MONTH_DAY, _CJK, _YMD, _NUMERIC)
+        for p in (
+            _DAY_MONTH_YEAR,
+            _MONTH_DAY_YEAR,
+            _YEAR_MONTH_DAY,
+            _CJK,
+            _VIETNAMESE,
+            _YMD,
+            _NUMERIC,
+        )
     )
 )
 
@@ -207,6 +241,8 @@ def _day_of(m: re.Match[str], lang: str | None) -> date | None:
         ymd = (groups["year6"], _MONTHS[groups["month6"]], groups["day6"])
     elif groups["year3"]:
         ymd = (groups["year3"], groups["month3"], groups["day3"])
+    elif groups["year7"]:
+        ymd = (groups["year7"], groups["month7"], groups["day7"])
     elif groups["year4"]:
         ymd = (groups["year4"], groups["month4"], groups["day4"])
     else:

@@ -202,6 +202,50 @@ def test_parse_date_text_days(text: str, lang: str | None, expected: date) -> No
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("14 mars 2025", date(2025, 3, 14)),  # French
+        ("1er mars 2025", date(2025, 3, 1)),
+        ("14. März 2025", date(2025, 3, 14)),  # German
+        ("14. Jänner 2025", date(2025, 1, 14)),  # Austrian
+        ("14 de marzo de 2025", date(2025, 3, 14)),  # Spanish
+        ("14 de març de 2025", date(2025, 3, 14)),  # Catalan
+        ("14 d'abril de 2025", date(2025, 4, 14)),
+        ("14 de março de 2025", date(2025, 3, 14)),  # Portuguese
+        ("14 marzo 2025", date(2025, 3, 14)),  # Italian
+        ("14 maart 2025", date(2025, 3, 14)),  # Dutch
+        ("14 augusti 2025", date(2025, 8, 14)),  # Swedish
+        ("14. marts 2025", date(2025, 3, 14)),  # Danish
+        ("14. desember 2025", date(2025, 12, 14)),  # Norwegian
+        ("14. maaliskuuta 2025", date(2025, 3, 14)),  # Finnish
+        ("2025. március 14.", date(2025, 3, 14)),  # Hungarian
+        ("14 martie 2025", date(2025, 3, 14)),  # Romanian
+        ("14. března 2025", date(2025, 3, 14)),  # Czech
+        ("14. októbra 2025", date(2025, 10, 14)),  # Slovak
+        ("14 marca 2025", date(2025, 3, 14)),  # Polish
+        ("14 października 2025", date(2025, 10, 14)),
+        ("14 марта 2025 г.", date(2025, 3, 14)),  # Russian
+        ("14 березня 2025", date(2025, 3, 14)),  # Ukrainian
+        ("14 листопада 2025", date(2025, 11, 14)),
+        ("14 октомври 2025", date(2025, 10, 14)),  # Bulgarian
+        ("14. avgust 2025.", date(2025, 8, 14)),  # Serbian
+        ("14 Μαρτίου 2025", date(2025, 3, 14)),  # Greek
+        ("14 Mart 2025 Cuma", date(2025, 3, 14)),  # Turkish
+        ("14 Maret 2025", date(2025, 3, 14)),  # Indonesian
+        ("14 Ogos 2025", date(2025, 8, 14)),  # Malay
+        ("ngày 14 tháng 3 năm 2025", date(2025, 3, 14)),  # Vietnamese
+        ("2025年3月14日", date(2025, 3, 14)),  # Chinese, Japanese
+        ("２０２５年３月１４日", date(2025, 3, 14)),  # full-width digits
+        ("2025 年 03 月 14 日 星期五", date(2025, 3, 14)),
+        ("2025년 3월 14일", date(2025, 3, 14)),  # Korean
+        ("14 मार्च 2025", date(2025, 3, 14)),  # Hindi
+    ],
+)
+def test_month_names_of_major_languages(text: str, expected: date) -> None:
+    assert parse_date_text(text, "UTC") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Published Mar. 5, 2019 at 3:45 pm EST", utc(2019, 3, 5, 20, 45)),
         ("5 mars 2019 à 15h30", utc(2019, 3, 5, 14, 30)),
         ("5. März 2019, 15:30 Uhr", utc(2019, 3, 5, 14, 30)),
@@ -454,3 +498,8 @@ def test_date_linked_to_its_day_archive_is_the_page_date() -> None:
     body = """<h1>Title</h1><div class="entry-meta"><span><span class="posted-on">
       <a href="/2025/12/17/">December 17, 2025</a></span></span></div><p>Text.</p>"""
     assert dates_of(body).published_date == date(2025, 12, 17)
+
+
+def test_line_in_full_width_digits() -> None:
+    body = "<h1>标题</h1><p>发布时间：２０２５年３月１４日</p><p>正文。</p>"
+    assert dates_of(body).published_date == date(2025, 3, 14)
