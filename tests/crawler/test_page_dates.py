@@ -503,3 +503,12 @@ def test_date_linked_to_its_day_archive_is_the_page_date() -> None:
 def test_line_in_full_width_digits() -> None:
     body = "<h1>标题</h1><p>发布时间：２０２５年３月１４日</p><p>正文。</p>"
     assert dates_of(body).published_date == date(2025, 3, 14)
+
+
+def test_date_printed_straight_in_the_article_box() -> None:
+    body = (
+        "<h1>Title</h1><div class='content'><b>Lead.</b> 기사입력 :[ 2018-08-25 15:24 ]"
+        + "<p>Text of the article goes on.</p>" * 20
+        + "</div>"
+    )
+    assert dates_of(body).published_date == date(2018, 8, 25)
