@@ -101,10 +101,11 @@ def month_number(name: str) -> int | None:
 
 
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
-#: "5 March 2019", "5. März 2019", "5 de marzo de 2019", "1er mars 2019", "5th of March, 2019".
+#: "5 March 2019", "5. März 2019", "5 de marzo de 2019", "1er mars 2019", "5th of March, 2019",
+#: "05-Mar-2019", "04-ago-2021".
 _DAY_MONTH_YEAR = (
-    rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|of\s+|d['’]\s*)?"
-    rf"(?P<month>{_MONTH})(?!\w)\.?,?\s*(?:de\s+|del\s+)?{_YEAR}"
+    rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.|-)?\s*(?:de\s+|of\s+|d['’]\s*)?"
+    rf"(?P<month>{_MONTH})(?!\w)[.,-]?\s*(?:de\s+|del\s+)?{_YEAR}"
 )
 #: "March 5, 2019", "Mar. 5th 2019".
 _MONTH_DAY_YEAR = (

@@ -229,6 +229,8 @@ def test_parse_date_text_days(text: str, lang: str | None, expected: date) -> No
         ("14. avgust 2025.", date(2025, 8, 14)),  # Serbian
         ("14 Μαρτίου 2025", date(2025, 3, 14)),  # Greek
         ("14 Mart 2025 Cuma", date(2025, 3, 14)),  # Turkish
+        ("14-Mar-2025", date(2025, 3, 14)),
+        ("By FlowGuard on 04-ago-2021", date(2021, 8, 4)),
         ("14 Maret 2025", date(2025, 3, 14)),  # Indonesian
         ("14 Ogos 2025", date(2025, 8, 14)),  # Malay
         ("ngày 14 tháng 3 năm 2025", date(2025, 3, 14)),  # Vietnamese
