@@ -28,9 +28,11 @@ _OTHERS = re.compile(
 #: Boxes named for their place in the layout: other stories' dates far from the headline,
 #: the article's own right under it (its byline in a ``post-card__meta`` or a sidebar).
 _LAYOUT = re.compile(
-    r"(?<![a-z])(?:card|sidebar|share|sharing|teaser|footer|top-?bar|top-?header|masthead)",
+    r"(?<![a-z])(?:card|sidebar|share|sharing|teaser|top-?bar|top-?header|masthead)",
     re.IGNORECASE,
 )
+#: Boxes named for a page's footer: inside an ``<article>``, the article's own (its date).
+_FOOTER = re.compile(r"(?<![a-z])footer", re.IGNORECASE)
 #: Page-level boxes (``<nav>`` always is); inside an ``<article>`` they hold its byline and date.
 _ELSEWHERE_TAGS = frozenset({"aside", "footer"})
 #: Microdata scopes whose dates are not the page's.
@@ -275,9 +277,13 @@ def elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) 
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == "nav":
             return True
-        if not close and tag in _ELSEWHERE_TAGS and not _in_article(node):
-            return True
         names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if (
+            not close
+            and (tag in _ELSEWHERE_TAGS or _FOOTER.search(names))
+            and not _in_article(node)
+        ):
+            return True
         if _OTHERS.search(names) or (not close and _LAYOUT.search(names)):
             return True
         if node.get("itemscope") is not None and _ELSEWHERE_ITEMTYPE.search(

@@ -514,3 +514,19 @@ def test_date_printed_straight_in_the_article_box() -> None:
         + "</div>"
     )
     assert dates_of(body).published_date == date(2018, 8, 25)
+
+
+def test_date_in_a_footer_box_of_the_article() -> None:
+    body = """<article><div class="rte"><p>Text of the post.</p></div>
+      <div class="article-template-footer"><span class="article-date">
+      <time datetime="2025-08-12T11:15:06Z">August 12, 2025</time></span></div></article>"""
+    assert dates_of(body).published_date == date(2025, 8, 12)
+
+
+def test_date_in_the_page_footer_is_not_the_page_date() -> None:
+    body = (
+        "<div><h1>Title</h1>"
+        + "<p>Text of the post.</p>" * 60
+        + """</div><div class="site-footer"><span class="date">August 12, 2025</span></div>"""
+    )
+    assert dates_of(body).published_date is None
