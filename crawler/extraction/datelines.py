@@ -37,20 +37,29 @@ _FOOTER = re.compile(r"(?<![a-z])footer", re.IGNORECASE)
 _ELSEWHERE_TAGS = frozenset({"aside", "footer"})
 #: Microdata scopes whose dates are not the page's.
 _ELSEWHERE_ITEMTYPE = re.compile(r"Comment|Answer|ListItem|Review", re.IGNORECASE)
-#: A modification label before a printed date ("Updated", "Mis à jour", "Aktualisiert").
+#: A modification label before a printed date ("Updated", "Mis à jour", "Aktualisiert"),
+#: folded as the labels are (Devanagari loses its viramas).
 _UPDATED = re.compile(
-    r"updated|modified|edited|mis a jour|modifie|aktualisiert|geandert|actualizad|"
-    r"atualizad|aggiornat|bijgewerkt|обновлен|изменен|zaktualizowan|ενημερωθηκε|"
-    r"guncellen|更新|تحديث|تعديل",
-    re.IGNORECASE,
+    fold(
+        r"updated|modified|edited|mis a jour|modifie|aktualisiert|geandert|stand:|actualiza[dt]|"
+        r"actualitzat|atualizad|aggiornat|bijgewerkt|uppdaterad|opdateret|oppdatert|paivitetty|"
+        r"aktualizovan|frissitve|diperbarui|cap nhat|azurirano|atnaujinta|обновлен|изменен|"
+        r"оновлено|обновено|zaktualizowan|ενημερωθηκε|guncellen|更新|수정|업데이트|अपडेट|"
+        r"تحديث|تعديل"
+    )
 )
 #: A publication label before a printed date ("Published on", "Publié le", "نشر في").
 _PUBLISHED = re.compile(
-    r"published|posted|publie|veroffentlicht|publicad|pubblicat|gepubliceerd|"
-    r"опубликован|opublikowan|δημοσιευ|yayin|发布|發佈|公開|نشر|بتاريخ",
-    re.IGNORECASE,
+    fold(
+        r"published|posted|publie|veroffentlicht|erstellt|publicad|publicat|pubblicat|"
+        r"gepubliceerd|publicerad|publiceret|publisert|julkaistu|publikovan|kozzeteve|"
+        r"diterbitkan|dipublikasikan|objavljeno|paskelbta|опубликован|опубліковано|публикувано|"
+        r"opublikowan|δημοσιευ|yayin|đăng|发布|發佈|發布|发表|發表|公開|掲載|配信|投稿|입력|"
+        r"प्रकाशित|نشر|بتاريخ"
+    )
 )
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _WORD = re.compile(r"\w+")
 
 #: Elements this far after the headline (document order) still count as near it.
@@ -239,6 +248,9 @@ def _read_line(
     if machine is None and printed is None:
         return None
     before = context[: context.find(text)] if source is text and text in context else ""
+    # Only what follows the date printed before this one labels it: "Updated 15/03/2025
+    # Posted 14/03/2025" side by side.
+    before = _YEAR_IN_TEXT.split(before)[-1]
     label = fold(before)[-40:] + (fold(source)[: found.start] if found else fold(context)[:40])
     if not label.strip():
         label = _label_before(el)

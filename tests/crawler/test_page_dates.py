@@ -530,3 +530,23 @@ def test_date_in_the_page_footer_is_not_the_page_date() -> None:
         + """</div><div class="site-footer"><span class="date">August 12, 2025</span></div>"""
     )
     assert dates_of(body).published_date is None
+
+
+@pytest.mark.parametrize(
+    ("updated", "published"),
+    [
+        ("Uppdaterad 15 mars 2025", "Publicerad 14 mars 2025"),  # Swedish
+        ("Päivitetty 15.3.2025", "Julkaistu 14.3.2025"),  # Finnish
+        ("Aktualizováno 15. března 2025", "Publikováno 14. března 2025"),  # Czech
+        ("Stand: 15.03.2025", "Erstellt am 14.03.2025"),  # German
+        ("Оновлено 15 березня 2025", "Опубліковано 14 березня 2025"),  # Ukrainian
+        ("Diperbarui 15 Maret 2025", "Diterbitkan 14 Maret 2025"),  # Indonesian
+        ("Cập nhật 15/03/2025", "Ngày đăng 14/03/2025"),  # Vietnamese
+        ("수정 2025.03.15 09:00", "입력 2025.03.14 10:00"),  # Korean
+        ("अपडेट 15 मार्च 2025", "प्रकाशित 14 मार्च 2025"),  # Hindi
+    ],
+)
+def test_update_line_printed_first_is_not_the_publication(updated: str, published: str) -> None:
+    body = f"<h1>Title</h1><p class='meta'>{updated}</p><p class='meta'>{published}</p><p>T.</p>"
+    tree = lxml.html.document_fromstring(f"<html lang='xx'><body>{body}</body></html>")
+    assert find_dates(tree, URL).published_date == date(2025, 3, 14)
