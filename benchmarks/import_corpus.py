@@ -33,7 +33,7 @@ from benchmarks.corpus import CORPUS, generate, read_corpus
 from benchmarks.server_cpu import backend_cpu, watched_spent
 from db import schema
 from db.engine import make_engine
-from db.importer import ImportSummary, import_file
+from db.importer import PENDING_LIST_LIMIT_KB, ImportSummary, import_file
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +80,21 @@ def sizes(url: str) -> dict[str, int]:
 
 
 def _worker(
-    url: str, start: int, stop: int, batch_size: int, done: Any, ready: Any, cpu: Any
+    url: str,
+    start: int,
+    stop: int,
+    batch_size: int,
+    pending_list_kb: int,
+    done: Any,
+    ready: Any,
+    cpu: Any,
+    finished: Any,
+    let_go: Any,
 ) -> None:
     """Import articles ``start .. stop-1`` in a process of its own, skipping stored ones;
-    add the CPU seconds the import took to ``cpu``."""
+    add the CPU seconds the import took to ``cpu``. Once ``finished``, its connections
+    stay open until ``let_go``, so that the server's CPU is read once all their work is done
+    (the merge of the pending list at the end included)."""
     records = read_corpus(CORPUS)
     with psycopg.connect(url) as conn:
         stored = {row[0] for row in conn.execute("SELECT url FROM articles")}
@@ -100,16 +111,28 @@ def _worker(
 
     try:
         import_file(
-            engine, generate(records, stop, start, stored), batch_size=batch_size, progress=progress
-        )  # type: ignore[arg-type]  # any iterable of lines is a stream to the importer
+            engine,
+            generate(records, stop, start, stored),  # type: ignore[arg-type]  # lines, to it
+            batch_size=batch_size,
+            pending_list_kb=pending_list_kb,
+            progress=progress,
+        )
     finally:
-        engine.dispose()
         with cpu.get_lock():
             cpu.value += time.process_time() - began
+        finished.release()
+        let_go.acquire(timeout=60)
+        engine.dispose()
 
 
 def load(
-    url: str, articles: int, segment: int, batch_size: int, workers: int, first: int = 0
+    url: str,
+    articles: int,
+    segment: int,
+    batch_size: int,
+    workers: int,
+    first: int = 0,
+    pending_list_kb: int = PENDING_LIST_LIMIT_KB,
 ) -> dict[str, Any]:
     """Import up to ``articles`` rows, timing each ``segment``; VACUUM ANALYZE after.
 
@@ -121,11 +144,24 @@ def load(
     start = article_count(url)
     done, ready = multiprocessing.Value("q", 0), multiprocessing.Semaphore(0)
     client_cpu = multiprocessing.Value("d", 0.0)
+    finished, let_go = multiprocessing.Semaphore(0), multiprocessing.Semaphore(0)
     # Generated from ``first`` (0: all of it, stored articles skipped, so a build resumes).
     bounds = [first + (articles - first) * i // workers for i in range(workers + 1)]
     processes = [
         multiprocessing.Process(
-            target=_worker, args=(url, lo, hi, batch_size, done, ready, client_cpu)
+            target=_worker,
+            args=(
+                url,
+                lo,
+                hi,
+                batch_size,
+                pending_list_kb,
+                done,
+                ready,
+                client_cpu,
+                finished,
+                let_go,
+            ),
         )
         for lo, hi in itertools.pairwise(bounds)
         if hi > lo
@@ -139,9 +175,13 @@ def load(
     mark_rows, mark_time = start, began
     backends: dict[int, tuple[float, float]] = {}
     monitor = psycopg.connect(url, autocommit=True)
+    ended = 0
     while True:
+        while finished.acquire(block=False):
+            ended += 1
+        alive = ended < len(processes) and any(p.is_alive() for p in processes)
+        # Read after the workers said they finished: their backends' last work is counted.
         watched_spent(backends, backend_cpu(monitor))
-        alive = any(p.is_alive() for p in processes)
         rows, now = start + done.value, time.perf_counter()
         if rows - mark_rows >= segment or (not alive and rows > mark_rows):
             segments.append(
@@ -160,6 +200,10 @@ def load(
         time.sleep(0.5)
     import_s = time.perf_counter() - began
     monitor.close()
+    for _ in processes:
+        let_go.release()
+    for process in processes:
+        process.join()
     failed = [p.exitcode for p in processes if p.exitcode]
     vacuum_began = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
@@ -174,7 +218,8 @@ def load(
         "import_s": round(import_s, 1),
         "rows_per_s": round((after - start) / import_s, 1),
         # Per imported article: the importing processes, and the server's backends as
-        # read every half second (what a backend spent after the last reading is lost).
+        # read every half second and once the workers finished (a backend that ended
+        # between two readings loses what it spent after the first).
         "client_cpu_ms_per_article": _per_article(client_cpu.value, after - start),
         "server_cpu_ms_per_article": _per_article(
             sum(last - first for first, last in backends.values()), after - start
@@ -184,6 +229,7 @@ def load(
         "segments": segments,
         "sizes_bytes": sizes(url),
         "batch_size": batch_size,
+        "pending_list_kb": pending_list_kb,
     }
 
 
@@ -191,7 +237,7 @@ def _per_article(seconds: float, articles: int) -> float | None:
     return round(seconds * 1000 / articles, 3) if articles else None
 
 
-def measure_addition(url: str, add: int, batch_size: int) -> dict[str, Any]:
+def measure_addition(url: str, add: int, batch_size: int, pending_list_kb: int) -> dict[str, Any]:
     """Import ``add`` more articles into a built archive, timed, then delete them again.
 
     This is the import rate at that archive size, with every index in place, and
@@ -200,7 +246,7 @@ def measure_addition(url: str, add: int, batch_size: int) -> dict[str, Any]:
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM articles").fetchone()
     before, last_id = (int(row[0]), int(row[1])) if row else (0, 0)
-    figures = load(url, before + add, add, batch_size, workers=1, first=before)
+    figures = load(url, before + add, add, batch_size, 1, before, pending_list_kb)
     with psycopg.connect(url, autocommit=True) as conn:
         deleted = conn.execute("DELETE FROM articles WHERE id > %s", (last_id,)).rowcount
         conn.execute("VACUUM ANALYZE articles")
@@ -220,14 +266,27 @@ def main(argv: list[str] | None = None) -> None:
         default=0,
         help="instead: import this many more articles into the archive, then delete them",
     )
+    parser.add_argument(
+        "--pending-list-kb",
+        type=int,
+        default=PENDING_LIST_LIMIT_KB,
+        help="the search index's pending list in the import's transactions",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.add:
-        figures = measure_addition(args.database_url, args.add, args.batch_size)
+        figures = measure_addition(
+            args.database_url, args.add, args.batch_size, args.pending_list_kb
+        )
     else:
         figures = load(
-            args.database_url, args.articles, args.segment, args.batch_size, args.workers
+            args.database_url,
+            args.articles,
+            args.segment,
+            args.batch_size,
+            args.workers,
+            pending_list_kb=args.pending_list_kb,
         )
     print_report(
         "import: akhbar import of the shared corpus, multiplied",
