@@ -160,10 +160,11 @@ _TIME_RE = re.compile(
     """,
     re.VERBOSE,
 )
-#: A zone printed with the time: "GMT", "UTC+3", "+02:00", "CET", "EST".
+#: A zone printed with the time: "GMT", "UTC+3", "+02:00", "CET", "EST", "ET", "JST".
 _ZONE_RE = re.compile(
     r"""
-    [\s(]*(?:(?P<name>gmt|utc|z|cet|cest|eet|eest|wet|west|bst|msk|est|edt|cst|cdt|mst|mdt|pst|pdt)
+    [\s(]*(?:uhr\s*)?(?:(?P<name>gmt|utc|z|cet|cest|mez|mesz|eet|eest|wet|west|bst|msk|est|edt|cst|cdt|mst
+    |mdt|pst|pdt|et|ct|mt|pt|jst|kst|hkt|sgt|pht|wib|ict|aest|aedt|nzst|nzdt|eat|cat|wat|sast|pkt)
     (?![\w])(?:\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)?
     |(?P<sign2>[+-])(?P<oh2>\d\d):?(?P<om2>\d\d)(?!\d))
     """,
@@ -172,7 +173,14 @@ _ZONE_RE = re.compile(
 _NAMED_ZONES = {
     "gmt": 0, "utc": 0, "z": 0, "wet": 0, "bst": 1, "west": 1, "cet": 1, "cest": 2, "eet": 2,
     "eest": 3, "msk": 3, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
-    "pst": -8, "pdt": -7,
+    "pst": -8, "pdt": -7, "mez": 1, "mesz": 2, "jst": 9, "kst": 9, "hkt": 8, "sgt": 8,
+    "pht": 8, "wib": 7, "ict": 7, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13, "eat": 3,
+    "cat": 2, "wat": 1, "sast": 2, "pkt": 5,
+}  # fmt: skip
+#: US zones printed without saying standard or daylight time ("7:04 pm ET").
+_REGION_ZONES = {
+    "et": "America/New_York", "ct": "America/Chicago", "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
 }  # fmt: skip
 #: A time further than this from its date (characters of folded text) belongs to something else.
 _TIME_DISTANCE = 30
@@ -272,6 +280,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int, int] | None:
 def _zone_of(m: re.Match[str]) -> tzinfo | None:
     sign, hours, minutes = m["sign2"], m["oh2"], m["om2"]
     base = 0
+    if m["name"] in _REGION_ZONES:
+        return _named_zone(_REGION_ZONES[m["name"]])
     if m["name"]:
         base = _NAMED_ZONES[m["name"]]
         sign, hours, minutes = m["sign"], m["oh"], m["om"]

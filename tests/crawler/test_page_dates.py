@@ -254,6 +254,10 @@ def test_month_names_of_major_languages(text: str, expected: date) -> None:
         ("2019年3月5日 15:30", utc(2019, 3, 5, 14, 30)),
         ("2019-03-05T10:00:00+02:00", utc(2019, 3, 5, 8)),
         ("5 May 2019 10:00 (GMT+3)", utc(2019, 5, 5, 7)),
+        ("By Randy Maniloff Nov. 18, 2019 7:04 pm ET", utc(2019, 11, 19, 0, 4)),
+        ("July 4, 2025 8:04 pm PT", utc(2025, 7, 5, 3, 4)),
+        ("14. März 2025, 10:00 Uhr MEZ", utc(2025, 3, 14, 9)),
+        ("2025年3月14日 10:00 JST", utc(2025, 3, 14, 1)),
     ],
 )
 def test_parse_date_text_times(text: str, expected: datetime) -> None:
