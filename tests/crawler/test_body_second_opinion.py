@@ -20,3 +20,11 @@ def test_article_that_trafilatura_drops_whole_is_read_by_readability() -> None:
     tree = lxml.html.document_fromstring((PAGES / "article_in_unclosed_popup.html").read_text())
     expected = [clean_text(p.text_content()) for p in tree.xpath("//article//p")]
     assert main_text(tree, URL) == expected
+
+
+def test_article_cut_a_third_of_the_way_from_its_end_is_read_whole() -> None:
+    """trafilatura keeps the first container (over half the page's content); readability's
+    text, under twice as long but containing it, is the whole article."""
+    tree = lxml.html.document_fromstring((PAGES / "split_late.html").read_text())
+    expected = [clean_text(el.text_content()) for el in tree.xpath("//div[@id='page']//p | //span")]
+    assert main_text(tree, URL) == expected
