@@ -1,0 +1,124 @@
+"""crawler.extraction.classify: the signs that a page is an article or some other page.
+
+The pages in ``tests/fixtures/extraction/classify/`` were written for these tests: a
+blog post with no date, byline or declared type, filed under its blog's folder, and a
+service page made of a grid of cards titled by linked headings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from crawler.extraction import extract_article
+from crawler.extraction.article import parse
+from crawler.extraction.classify import (
+    Evidence,
+    Marks,
+    Signs,
+    is_section_path,
+    linked_heading_share,
+    score,
+)
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+_PLAIN_SIGNS = Signs(
+    declared_article=False,
+    declared_other=False,
+    url_root=False,
+    url_listing=False,
+    url_other=False,
+    url_story=False,
+    marks=Marks(),
+)
+_PLAIN_EVIDENCE = Evidence(
+    signs=_PLAIN_SIGNS,
+    text=2000,
+    prose=1800,
+    link_share=0.0,
+    teaser_share=0.0,
+    dated=False,
+    byline=False,
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [
+        ("/post/dot-github", True),
+        ("/blog/why-we-moved-to-postgres/", True),
+        ("/news/2025/budget-vote", True),
+        ("/en/articles/tram-line.html", True),
+        ("/es/noticias/el-gobierno-aprueba-el-presupuesto", True),
+        ("/ar/akhbar/مجلس-النواب", True),
+        ("/blog/", False),
+        ("/news/world", False),
+        ("/blog/2", False),
+        ("/news/index.html", False),
+        ("/services/local-seo", False),
+    ],
+)
+def test_a_page_named_inside_a_blog_or_news_folder_is_filed_as_a_post(
+    path: str, section: bool
+) -> None:
+    """The folder itself, a one-word section under it and a page number are listings."""
+    assert is_section_path(path) is section
+
+
+def test_a_post_in_a_section_folder_counts_for_an_article() -> None:
+    filed = replace(_PLAIN_EVIDENCE, signs=replace(_PLAIN_SIGNS, url_section=True))
+    assert score(filed) > score(_PLAIN_EVIDENCE)
+
+
+def test_headings_that_are_links_count_against_an_article() -> None:
+    grid = replace(_PLAIN_EVIDENCE, signs=replace(_PLAIN_SIGNS, linked_headings=0.8))
+    assert score(grid) < score(_PLAIN_EVIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("name", "grid"),
+    [
+        ("classify/card_grid.html", True),
+        ("listing.html", True),
+        ("article_subheadings.html", False),
+        ("article_related_box.html", False),
+    ],
+)
+def test_a_grid_of_cards_has_mostly_linked_headings_and_an_article_has_text_ones(
+    name: str, grid: bool
+) -> None:
+    assert (linked_heading_share(parse(page(name))) > 0.5) is grid
+
+
+def test_an_undated_post_without_a_byline_is_an_article_in_its_blog_folder() -> None:
+    """Code, a sign-up box and no date or byline: the folder it is filed in tips it."""
+    item = extract_article(
+        page("classify/undated_blog_post.html"), "https://notes.example.dev/post/dot-github"
+    )
+    assert item is not None
+    assert item.title == "Configure your repositories with a .github folder"
+    assert item.body.startswith("Most people know the .github folder")
+
+
+def test_a_service_page_of_linked_cards_is_not_an_article() -> None:
+    assert (
+        extract_article(
+            page("classify/card_grid.html"), "https://harbourworks.example.com/solutions/"
+        )
+        is None
+    )
+
+
+def test_a_chinese_article_at_a_plain_address_is_still_an_article() -> None:
+    item = extract_article(
+        page("chinese_article.html"), "https://news.example.cn/society/2024/0618/4530.html"
+    )
+    assert item is not None
