@@ -53,6 +53,10 @@ from crawler.extraction.datevalue import When, machine_date, plausible, utc_offs
 
 __all__ = ["PageDates", "find_dates"]
 
+#: A printed time this close to a machine instant states the same moment (printed to the
+#: minute, the machine value to the second).
+SAME_MOMENT = timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class PageDates:
@@ -172,8 +176,11 @@ def find_dates(
         )
     first = candidates[0]
     day = day_of(first)
-    if first.at is not None and not timezone:
-        day = _local_day(day, ev)
+    # A value without a zone is compared as UTC: when it is the printed moment's UTC clock,
+    # it was written in UTC (a wall clock of the page's zone has the printed day anyway).
+    written = first.at or (first.naive.replace(tzinfo=UTC) if first.naive else None)
+    if written is not None and not timezone:
+        day = _local_day(written, day, ev)
     published_at = None
     assumed = False
     for w in candidates:
@@ -211,15 +218,21 @@ def _stamped_on_save(ev: _Evidence) -> bool:
     return published.at is not None and bool(saved) and published.at >= max(saved)
 
 
-def _local_day(day: date, ev: _Evidence) -> date:
+def _local_day(at: datetime, day: date, ev: _Evidence) -> date:
     """The page's own day for an instant written in another zone (often UTC).
 
-    ``2025-12-19T02:41Z`` on a page whose URL says ``/2025/12/18/`` was published
-    on the 18th where it was published. A day printed under the headline does not
-    move it: readers and annotators take the day the metadata writes
+    ``2025-12-19T02:41Z`` on a page whose URL says ``/2025/12/18/``, or that prints
+    "Dec 18, 2025 at 9:41 pm ET" (the same moment, its zone printed), was published
+    on the 18th where it was published. A day printed without its time does not move
+    it: readers and annotators take the day the metadata writes
     (``2025-12-02T23:00:55+00:00`` is the 2nd on a page printing "03 Dec 2025").
     """
     local = ev.url_day
+    if local is None:
+        local = next(
+            (w.day for w in ev.printed_near if w.at is not None and abs(w.at - at) < SAME_MOMENT),
+            None,
+        )
     if local is not None and abs(local - day) == timedelta(days=1):
         return local
     return day

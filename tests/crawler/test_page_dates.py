@@ -554,3 +554,21 @@ def test_update_line_printed_first_is_not_the_publication(updated: str, publishe
     body = f"<h1>Title</h1><p class='meta'>{updated}</p><p class='meta'>{published}</p><p>T.</p>"
     tree = lxml.html.document_fromstring(f"<html lang='xx'><body>{body}</body></html>")
     assert find_dates(tree, URL).published_date == date(2025, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2019-11-19T02:24:00Z">',
+        '<meta itemprop="datePublished" content="2019-11-19 02:24:00">',
+    ],
+)
+def test_utc_instant_takes_the_day_printed_with_the_same_moment(head: str) -> None:
+    body = "<h1>Title</h1><p class='date-published'>Nov 18, 2019 at 9:24 pm ET</p><p>T.</p>"
+    assert dates_of(body, head).published_date == date(2019, 11, 18)
+
+
+def test_utc_instant_keeps_its_day_against_another_printed_moment() -> None:
+    head = '<meta property="article:published_time" content="2019-11-20T10:31:13Z">'
+    body = "<h1>Title</h1><p class='byline'>Nov 19, 2019, 10:31 pm CST</p><p>T.</p>"
+    assert dates_of(body, head).published_date == date(2019, 11, 20)
