@@ -12,7 +12,11 @@ import into a live archive pays.
 
 An interrupted build resumes where it stopped (the rows are deterministic).
 ``--add N`` measures instead: N more articles imported into a built archive (one
-worker, every index on), then deleted again, for the rate at that archive size.
+worker, every index on), then deleted again, for the rate at that archive size. With
+``--search``, rare and 0.1-1 % searches run one after another while those articles are
+imported, then again once they are: what a user searching during an import waits
+(the search index's pending list holds up to ``--pending-list-kb`` then; the server's
+CPU per article then includes the searches').
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from typing import Any
 
@@ -34,6 +39,11 @@ from benchmarks.server_cpu import backend_cpu, watched_spent
 from db import schema
 from db.engine import make_engine
 from db.importer import PENDING_LIST_LIMIT_KB, ImportSummary, import_file
+from db.search import search
+
+#: The bands of benchmarks.search timed during an import: the pending list, which every
+#: search reads whole, weighs most on the searches that are otherwise cheapest.
+SEARCH_BANDS = ("rare", "0.1-1%")
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +135,43 @@ def _worker(
         engine.dispose()
 
 
+class _Searches:
+    """Searches (``db.search.search``, 10 results with snippets) run one after another on
+    a thread of this process while an import runs in others."""
+
+    def __init__(self, url: str) -> None:
+        from benchmarks.search import choose_queries  # that module imports this one
+
+        self.engine = make_engine(url)
+        chosen = choose_queries(self.engine, article_count(url))
+        self.queries = [query for band in SEARCH_BANDS for query in chosen[band]]
+        self.during: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.during.extend(self._time(query) for query in self.queries)
+
+    def _time(self, query: str) -> float:
+        began = time.perf_counter()
+        with self.engine.begin() as connection:
+            search(connection, query, limit=10)
+        return (time.perf_counter() - began) * 1000
+
+    def figures(self) -> dict[str, Any]:
+        """The latencies during the import and of three runs of each query after it."""
+        from benchmarks.search import latency_summary
+
+        after = [self._time(query) for _ in range(3) for query in self.queries]
+        self.engine.dispose()
+        return {
+            "search_queries": self.queries,
+            "search_during_import": latency_summary(self.during),
+            "search_after_import": latency_summary(after),
+        }
+
+
 def load(
     url: str,
     articles: int,
@@ -133,8 +180,10 @@ def load(
     workers: int,
     first: int = 0,
     pending_list_kb: int = PENDING_LIST_LIMIT_KB,
+    searches: _Searches | None = None,
 ) -> dict[str, Any]:
-    """Import up to ``articles`` rows, timing each ``segment``; VACUUM ANALYZE after.
+    """Import up to ``articles`` rows, timing each ``segment``; VACUUM ANALYZE after;
+    ``searches`` run from the import's first row to its last.
 
     With several workers each imports a contiguous slice in its own process (the
     tsvector is computed by the server backend of each connection, so this is how a
@@ -170,6 +219,8 @@ def load(
         process.start()
     for _ in processes:
         ready.acquire(timeout=300)  # a worker that died before it was ready: go on
+    if searches:
+        searches.thread.start()
     began = time.perf_counter()
     segments: list[dict[str, Any]] = []
     mark_rows, mark_time = start, began
@@ -200,6 +251,9 @@ def load(
         time.sleep(0.5)
     import_s = time.perf_counter() - began
     monitor.close()
+    if searches:
+        searches.stop.set()
+        searches.thread.join()
     for _ in processes:
         let_go.release()
     for process in processes:
@@ -237,16 +291,23 @@ def _per_article(seconds: float, articles: int) -> float | None:
     return round(seconds * 1000 / articles, 3) if articles else None
 
 
-def measure_addition(url: str, add: int, batch_size: int, pending_list_kb: int) -> dict[str, Any]:
+def measure_addition(
+    url: str, add: int, batch_size: int, pending_list_kb: int, searching: bool = False
+) -> dict[str, Any]:
     """Import ``add`` more articles into a built archive, timed, then delete them again.
 
     This is the import rate at that archive size, with every index in place, and
-    the archive is left as it was for the search benchmark.
+    the archive is left as it was for the search benchmark. ``searching``: searches
+    are timed during the import and after it (:class:`_Searches`).
     """
+    ensure_database(url)
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM articles").fetchone()
     before, last_id = (int(row[0]), int(row[1])) if row else (0, 0)
-    figures = load(url, before + add, add, batch_size, 1, before, pending_list_kb)
+    searches = _Searches(url) if searching else None
+    figures = load(url, before + add, add, batch_size, 1, before, pending_list_kb, searches)
+    if searches:
+        figures |= searches.figures()
     with psycopg.connect(url, autocommit=True) as conn:
         deleted = conn.execute("DELETE FROM articles WHERE id > %s", (last_id,)).rowcount
         conn.execute("VACUUM ANALYZE articles")
@@ -272,12 +333,17 @@ def main(argv: list[str] | None = None) -> None:
         default=PENDING_LIST_LIMIT_KB,
         help="the search index's pending list in the import's transactions",
     )
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="with --add: time searches during the import and after it",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.add:
         figures = measure_addition(
-            args.database_url, args.add, args.batch_size, args.pending_list_kb
+            args.database_url, args.add, args.batch_size, args.pending_list_kb, args.search
         )
     else:
         figures = load(
