@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -92,7 +94,31 @@ _MONTHS = {
     for line in _MONTH_LINES.strip().splitlines()
     for name in line.split()[1:]
 }
-_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern matching any of *words*, written as a tree of their shared beginnings.
+
+    ``re`` tries the branches of a flat alternation one by one at every position of the
+    text: four hundred month names cost twice what the tree does. Longer words are tried
+    first, as in a flat alternation sorted by length.
+    """
+    rests: dict[str, list[str]] = defaultdict(list)
+    ends = False
+    for word in words:
+        if word:
+            rests[word[0]].append(word[1:])
+        else:
+            ends = True
+    branches = [re.escape(c) + _alternation(rest) for c, rest in sorted(rests.items())]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if ends else "")
+
+
+_MONTH = _alternation(_MONTHS)
 
 
 def month_number(name: str) -> int | None:
