@@ -43,8 +43,11 @@ _KEY_PUNCTUATION = re.compile(r"[^a-z]")
 #: The microdata properties of a date.
 DATE_ITEMPROPS = ("datePublished", "dateCreated", "dateModified")
 
-#: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``).
-_DATE_CLASS = re.compile(r"date|time|publish|posted|meta|byline|stamp", re.IGNORECASE)
+#: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``),
+#: in other languages too (``datum``, ``fecha``, ``tarih``, ``zeitstempel``, ``publicacao``).
+_DATE_CLASS = re.compile(
+    r"date|time|publish|posted|meta|byline|stamp|datum|fecha|tarih|zeit|publica", re.IGNORECASE
+)
 #: The same, for ASCII names lower-cased first: a pattern without IGNORECASE is scanned for
 #: its first letters, one with it tried at every position (a fifth of the cost on long
 #: utility-class lists).

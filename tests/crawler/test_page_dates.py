@@ -159,7 +159,16 @@ def test_updated_line_dates_a_page_that_gives_nothing_else() -> None:
 LONG_BYLINE = "Written by Jane Doe, senior staff writer of the weekly, on 5 March 2019"
 
 
-@pytest.mark.parametrize("names", ['class="Entry-DATE"', 'id="Fecha-Date-publicación"'])
+@pytest.mark.parametrize(
+    "names",
+    [
+        'class="Entry-DATE"',
+        'id="Fecha-Date-publicación"',
+        'class="artikel-datum"',
+        'class="fecha"',
+        'class="haber-tarih"',
+    ],
+)
 def test_a_class_or_id_naming_a_date_marks_a_line_in_any_case_and_script(names: str) -> None:
     assert dates_of(f"<div {names}>{LONG_BYLINE}</div>").published_date == date(2019, 3, 5)
 
