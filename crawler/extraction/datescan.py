@@ -209,31 +209,49 @@ def _language(value: str | None) -> str | None:
     return value.strip().replace("_", "-").lower() or None if value else None
 
 
-def _order(first: int, second: int, year: int, url_day: date | None) -> str | None:
-    """The locale a numeric date shows the page writes in, when it reads one way only."""
+def _order(first: int, second: int, year: int, known: frozenset[date]) -> str | None:
+    """The locale a numeric date shows the page writes in, when it reads one way only:
+    by its values (``25/09/2025``), or as one of the days the page states otherwise."""
     if (first > 12) != (second > 12):
         return "en-gb" if first > 12 else "en-us"
-    if url_day is None or url_day.year != year or first == second:
+    if first == second:
         return None
-    if (first, second) == (url_day.day, url_day.month):
-        return "en-gb"
-    if (first, second) == (url_day.month, url_day.day):
-        return "en-us"
-    return None
+    orders = set()
+    for day in known:
+        if day.year == year and (first, second) == (day.day, day.month):
+            orders.add("en-gb")
+        elif day.year == year and (first, second) == (day.month, day.day):
+            orders.add("en-us")
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _iso_days(page: PageScan) -> set[date]:
+    """The days of the page's ISO machine values (``<time datetime>``, ``<meta>``)."""
+    values = [v for _, v in page.metas] + page.modified_metas
+    values += [el.get("datetime") or "" for _, el, _ in page.lines if el.tag == "time"]
+    days = set()
+    for value in values:
+        if len(value) >= 10 and value[:4].isdigit() and value[4] == "-":
+            try:
+                days.add(date.fromisoformat(value[:10]))
+            except ValueError:
+                continue
+    return days
 
 
 def reading_locale(page: PageScan, url: str, url_day: date | None) -> str | None:
     """The locale an English page's ambiguous numeric dates (``03/10/2023``) are read in.
 
     A bare ``en`` says nothing of the order: the page's own dates that read one
-    way only (``25/09/2025``, or the day its URL names) say it best, then its
-    ``og:locale`` (``en_GB``), then a country domain where the day comes first
-    (``.co.uk``, ``.com.au``).
+    way only (``25/09/2025``, or the day its URL or its machine values name) say it
+    best, then its ``og:locale`` (``en_GB``), then a country domain where the day
+    comes first (``.co.uk``, ``.com.au``).
     """
     lang = page.lang
     if lang not in (None, "en"):
         return lang
-    orders = {_order(first, second, year, url_day) for first, second, year in page.numeric}
+    known = frozenset(_iso_days(page) | ({url_day} if url_day else set()))
+    orders = {_order(first, second, year, known) for first, second, year in page.numeric}
     orders.discard(None)
     if len(orders) == 1:
         return orders.pop()

@@ -581,3 +581,11 @@ def test_utc_instant_keeps_its_day_against_another_printed_moment() -> None:
     head = '<meta property="article:published_time" content="2019-11-20T10:31:13Z">'
     body = "<h1>Title</h1><p class='byline'>Nov 19, 2019, 10:31 pm CST</p><p>T.</p>"
     assert dates_of(body, head).published_date == date(2019, 11, 20)
+
+
+def test_ambiguous_numeric_date_read_in_the_order_of_a_machine_date() -> None:
+    body = """<h1>Reflections</h1><p class="meta">Bence Kovács 02-12-2025</p><p>Text.</p>
+      <div class="sidebar"><a href="/blog/other">Other</a>
+      <time datetime="2025-12-02">December 02, 2025</time></div>"""
+    tree = lxml.html.document_fromstring(f"<html lang='en'><body>{body}</body></html>")
+    assert find_dates(tree, URL).published_date == date(2025, 12, 2)
