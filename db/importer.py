@@ -332,14 +332,16 @@ class _Writer:
     def _store(self, rows: list[dict[str, Any]]) -> StoreResult:
         """One transaction per batch, with the import's pending-list limit."""
         with self.engine.begin() as connection:
-            # A writer whose insert outgrows the list merges it, in work_mem: as much memory
-            # as the list takes it in one pass instead of one per 4 MB (the default).
-            _set_local(
-                connection,
-                gin_pending_list_limit=self.pending_list_kb,
-                work_mem=self.pending_list_kb,
-            )
+            grow_pending_list(connection, self.pending_list_kb)
             return store_articles(connection, rows)
+
+
+def grow_pending_list(connection: Connection, pending_list_kb: int = PENDING_LIST_LIMIT_KB) -> None:
+    """Let the search index's pending list grow to ``pending_list_kb`` in the rest of this
+    transaction (a bulk load's; :func:`merge_pending_list` when the load is done)."""
+    # A writer whose insert outgrows the list merges it, in work_mem: as much memory as
+    # the list takes it in one pass instead of one per 4 MB (the default).
+    _set_local(connection, gin_pending_list_limit=pending_list_kb, work_mem=pending_list_kb)
 
 
 def _set_local(connection: Connection, **settings_kb: int) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from db import schema
 from db.articles import store_articles, upsert_outlet
-from db.importer import SEARCH_INDEX, ImportSummary, import_file
+from db.importer import SEARCH_INDEX, ImportSummary, grow_pending_list, import_file
 from tests.support.articles import article_row
 
 pytestmark = pytest.mark.db
@@ -98,8 +98,9 @@ def test_nothing_of_an_imports_settings_outlives_it(engine: Engine) -> None:
 def test_what_an_import_killed_before_its_end_left_is_merged_by_the_next_write(
     engine: Engine, database_url: str
 ) -> None:
-    """A killed import commits batches with a large list and never merges it: the next
-    writer with the ordinary 1 MB list does, so searches read a long list only until then."""
+    """A killed import has committed batches written with a large list and never merged it:
+    the next writer with the ordinary 1 MB list does, so searches read a long list only
+    until then."""
     with engine.begin() as connection:
         outlet = upsert_outlet(
             connection,
@@ -111,7 +112,7 @@ def test_what_an_import_killed_before_its_end_left_is_merged_by_the_next_write(
             },
         )
     with engine.begin() as connection:
-        connection.execute(text("SET LOCAL gin_pending_list_limit = '16MB'"))
+        grow_pending_list(connection, 16 * 1024)
         rows = [
             article_row(outlet, f"https://killed.test/{n}", "عنوان", _body(n)) for n in range(400)
         ]
