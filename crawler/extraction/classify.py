@@ -137,7 +137,7 @@ MIN_TEXT = 150
 #: The most a character of the page can weigh in :func:`size` (a CJK one).
 CJK_WEIGHT = 3
 #: The score's offset: where the evidence for and against balances.
-THRESHOLD = 3.7
+THRESHOLD = 3.5
 
 
 @dataclass
