@@ -12,7 +12,7 @@ cascade runs only when the fast result looks wrong for the page:
 * all of the page's visible text and more: fast mode fell back to the whole page,
   menus included; the cascade's answer is kept when shorter.
 
-When the result still holds under 60 % of the page's content, readability-lxml
+When the result still holds under half of the page's content, readability-lxml
 gives a second opinion: its text replaces trafilatura's when it adds at least half
 as much again and contains most of it (the same article, not cut where trafilatura's
 pruning stopped). trafilatura often stops a third of the way from the end (at a
@@ -51,7 +51,7 @@ from crawler.text import clean_text, is_read_also
 #: Below this share of the page's content, the fast extraction looks cut short.
 SHORT_SHARE = 0.2
 #: Below this share of the content, readability is asked whether the article goes on.
-SECOND_OPINION_SHARE = 0.6
+SECOND_OPINION_SHARE = 0.5
 #: readability's text replaces trafilatura's when this many times longer...
 EXTENDS_RATIO = 1.5
 #: ...and it holds this share of trafilatura's word 4-grams: the same article, longer.
