@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from crawler.elements import element_text
 from crawler.metadata import PageMetadata
@@ -25,8 +25,18 @@ ELSEWHERE_CLASS = re.compile(
 )
 #: "By", "بقلم:", "كتب:" before a byline's name.
 _BYLINE_LABEL = re.compile(r"^\s*(?:by|par|بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s*", re.I)
-#: The site name after a ``<title>``'s headline (``Headline - Site``, ``Headline | Site``).
-_TITLE_SUFFIX = re.compile(r"\s+[-|–—:·]\s+[^-|–—]+$")
+#: Separators between a title's headline and the site's or section's name
+#: (``Headline | Site``, ``Site - Headline``, ``Headline • Blog``); not a colon,
+#: which headlines use ("Review: ...").
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•»/]\s+")
+#: Host labels that are not the site's name (``www.bbc.co.uk``).
+_HOST_NOISE = frozenset({"www", "m", "amp", "co", "com", "org", "net", "gov", "ac", "edu"})
+#: Words glued before a headline in its ``h1``: a label (``Title:``, ``Blog:``) or a date.
+_GLUED_LABEL = re.compile(r"^(?:\w+\s*[:|]|[\w ,./-]*\d[\w ,./-]*)$")
+#: Chinese and Japanese characters, written without spaces between words.
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+#: A domain used as the site's name (``Newegg.com``, ``web.dev``).
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?؟:،,;؛…。！？]$")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -54,21 +64,169 @@ def headline(root: Any, meta: PageMetadata) -> tuple[Any | None, str]:
     Pages often declare a title that differs in punctuation from the shown one
     (quotes dropped in ``og:title``); the shown ``h1`` is stored, as outlet
     spiders do. A page with several ``h1`` (logo, section name) gets the one
-    sharing most words with the declared or ``<title>`` title.
+    sharing most words with ``og:title`` or the ``<title>``; an ``h1`` naming
+    the site is never the headline. Without a match, a lone ``h1`` is what the
+    reader sees as the headline, else the declared title without the site's name.
     """
-    h1s = [(el, element_text(el)) for el in root.iter("h1")]
-    h1s = [(el, text) for el, text in h1s if text]
     page_title = element_text(next(root.iter("title"), None))
-    reference = meta.title or page_title
-    if h1s and reference:
-        el, text = max(h1s, key=lambda pair: overlap(pair[1], reference))
-        if overlap(text, reference) >= 0.6:
-            return el, text
-    if meta.title:
-        return (h1s[0][0] if len(h1s) == 1 else None), clean_text(meta.title)
-    if len(h1s) == 1:
+    declared = [t for t in (clean_text(meta.title or ""), page_title) if t]
+    names = _site_names(meta)
+    references = [_without_site_name(t, names) for t in declared]
+    shown_names = names | {_compact(s) for t in declared for s in _trailing_names(t)}
+    shown_names |= _names_around(page_title, clean_text(meta.title or ""))
+    h1s = [(el, heading_text(el)) for el in root.iter("h1")]
+    h1s = [(el, text) for el, text in h1s if text and _compact(text) not in shown_names]
+    best = max(
+        ((el, text, ref) for el, text in h1s for ref in references),
+        key=lambda found: _match(found[1], found[2]),
+        default=None,
+    )
+    if best is not None and _match(best[1], best[2]) >= 0.6:
+        el, text, ref = best
+        return el, _as_declared(text, ref)
+    if (
+        len(h1s) == 1
+        and 4 <= word_count(h1s[0][1]) <= 25
+        and not _links_elsewhere(h1s[0][0], meta.canonical_url)
+    ):
         return h1s[0]
-    return None, clean_text(_TITLE_SUFFIX.sub("", page_title))
+    if references:
+        return (h1s[0][0] if len(h1s) == 1 else None), references[0]
+    return None, ""
+
+
+def _links_elsewhere(el: Any, canonical: str | None) -> bool:
+    """True when a heading is a link to another page: a teaser, not this page's headline."""
+    link = next(el.iter("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    if not canonical or not href or href.startswith("#"):
+        return False
+    return _page_of(urljoin(canonical, href)) != _page_of(canonical)
+
+
+def _page_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname or ''}{parts.path.rstrip('/')}"
+
+
+def word_count(text: str) -> int:
+    """Words of a text; in Chinese or Japanese, written without spaces, two characters
+    count as one word."""
+    ideographs = len(_IDEOGRAPH.findall(text))
+    return len(_WORD.findall(_IDEOGRAPH.sub("", text))) + (ideographs + 1) // 2
+
+
+def heading_text(el: Any) -> str:
+    """The text of a heading as shown: a ``<br>`` separates words (``WEEKEND<br>CODING``)."""
+    if next(el.iter("br"), None) is None:
+        return element_text(el)
+    parts: list[str] = []
+    _shown_texts(el, parts)
+    return clean_text("".join(parts))
+
+
+def _shown_texts(el: Any, parts: list[str]) -> None:
+    if el.tag == "br":
+        parts.append(" ")
+    elif isinstance(el.tag, str):
+        parts.append(el.text or "")
+        for child in el:
+            _shown_texts(child, parts)
+            parts.append(child.tail or "")
+
+
+def _match(shown: str, declared: str) -> float:
+    """How well a shown heading matches a declared title: :func:`overlap`, but a word or
+    two of a long title (a logo ``h1`` naming one of its words) is no match."""
+    shared = len(tokens(shown) & tokens(declared))
+    if shared < 2 and 4 * shared < len(tokens(declared)):
+        return 0.0
+    return overlap(shown, declared)
+
+
+def _as_declared(shown: str, declared: str) -> str:
+    """The shown headline, or the declared one where the shown text only differs by
+    capitals (an ``h1`` typed in capitals) or words glued before it (``Title:``,
+    a date, ``Blog:``)."""
+    shown_words, declared_words = (
+        _WORD.findall(shown.casefold()),
+        _WORD.findall(declared.casefold()),
+    )
+    if shown.isupper() and shown_words == declared_words:
+        return declared
+    glued = shown[: len(shown) - len(declared)].strip()
+    if (
+        glued
+        and len(declared_words) >= 3
+        and shown.casefold().endswith(declared.casefold())
+        and _GLUED_LABEL.match(glued)
+    ):
+        return declared
+    return shown
+
+
+def _compact(text: str) -> str:
+    return "".join(_WORD.findall(text.casefold()))
+
+
+def _site_names(meta: PageMetadata) -> set[str]:
+    """Compact forms of the site's name: ``og:site_name`` and the host's own label."""
+    names = {_compact(meta.site_name)} if meta.site_name else set()
+    host = urlsplit(meta.canonical_url or "").hostname or ""
+    labels = [label for label in host.split(".")[:-1] if label not in _HOST_NOISE]
+    if labels:
+        names.add(labels[-1])
+    names.discard("")
+    return names
+
+
+def _names_site(segment: str, names: set[str]) -> bool:
+    """True when a title segment is the site's name (``The Motley Fool``, ``Move.org``)."""
+    compact = _compact(segment)
+    if not compact or len(_WORD.findall(segment)) > 5:
+        return False
+    if _DOMAIN.match(segment.strip()):
+        return True
+    return any(
+        (name in compact or compact in name) and 2 * min(len(name), len(compact)) >= len(compact)
+        for name in names
+    )
+
+
+def _names_around(page_title: str, declared: str) -> set[str]:
+    """What the ``<title>`` adds around the declared title: the site's name
+    (``Blog Name: Headline`` with ``og:title`` ``Headline``)."""
+    if not declared or declared == page_title or declared not in page_title:
+        return set()
+    before, _, after = page_title.partition(declared)
+    most = min(5, len(_WORD.findall(declared)) - 1)
+    return {_compact(part) for part in (before, after) if 0 < len(_WORD.findall(part)) <= most}
+
+
+def _trailing_names(title: str) -> list[str]:
+    """The segments after a title's headline, short enough to be the site or section name
+    (``Headline - Budget Travel With Gabby``)."""
+    segments = _TITLE_SEPARATOR.split(title)
+    head = len(_WORD.findall(segments[0]))
+    return [s for s in segments[1:] if len(_WORD.findall(s)) <= min(5, head - 1)]
+
+
+def _without_site_name(title: str, names: set[str]) -> str:
+    """A declared title without the site's name before and after it; a title naming no
+    site loses a short last segment instead (``Headline | Blog Name``)."""
+    cuts = list(_TITLE_SEPARATOR.finditer(title))
+    start, end = 0, len(title)
+    while cuts and _names_site(title[cuts[-1].end() : end], names):
+        end = cuts.pop().start()
+    while cuts and _names_site(title[start : cuts[0].start()], names):
+        start = cuts.pop(0).end()
+    if (
+        (start, end) == (0, len(title))
+        and cuts
+        and title[cuts[-1].end() :] in _trailing_names(title)
+    ):
+        end = cuts[-1].start()
+    return clean_text(title[start:end])
 
 
 def container(h1: Any) -> Any:
