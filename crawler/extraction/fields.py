@@ -24,7 +24,13 @@ ELSEWHERE_CLASS = re.compile(
     r"card|related|comment|sidebar|widget|most-read|share|teaser|recommend", re.IGNORECASE
 )
 #: "By", "بقلم:", "كتب:" before a byline's name.
-_BYLINE_LABEL = re.compile(r"^\s*(?:by|par|بقلم|كتب|كتبت|إعداد|اعداد)\s*[:：]?\s*", re.I)
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:(?:written|posted|reported)\s+by|by|authors?|par|von|por|بقلم|كتب|كتبت|إعداد|اعداد)"
+    r"(?:(?!\w)|(?<=[bB]y)(?-i:(?=[A-Z])))\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+#: The path of an author's page (``/author/jane-doe``, ``/authors/...``, ``/autor/...``).
+_AUTHOR_PAGE = re.compile(r"/(?:author|authors|autor|auteur|writers?)/[^/?#]", re.IGNORECASE)
 #: Separators between a title's headline and the site's or section's name
 #: (``Headline | Site``, ``Site - Headline``, ``Headline • Blog``); not a colon,
 #: which headlines use ("Review: ...").
@@ -296,7 +302,9 @@ def subtitle(h1: Any | None) -> str | None:
 
 
 def byline(scope: Any | None, h1: Any | None) -> list[str]:
-    """A byline after the headline (``<span class="author">``), label removed."""
+    """A byline after the headline, label removed: an element classed as one
+    (``<span class="author">``), a link to the author's page (``rel=author``,
+    ``/author/...``), or a line opening with a byline label (``By ...``, ``بقلم``)."""
     if scope is None or h1 is None:
         return []
     after = False
@@ -304,15 +312,29 @@ def byline(scope: Any | None, h1: Any | None) -> list[str]:
         if el is h1:
             after = True
             continue
-        if not after or not isinstance(el.tag, str) or el.tag in ("a", "img"):
+        if not after or not isinstance(el.tag, str) or el.tag == "img":
             continue
-        names = classes(el)
-        if _AUTHOR_CLASS.search(names) and not ELSEWHERE_CLASS.search(names):
-            name = _BYLINE_LABEL.sub("", element_text(el)).strip()
-            # A name, not a sentence or a date line.
-            if name and len(_WORD.findall(name)) <= 6 and not re.search(r"\d", name):
-                return [name]
+        name = _byline_name(el)
+        if name:
+            return [name]
     return []
+
+
+def _byline_name(el: Any) -> str | None:
+    """The name *el* gives as the article's byline, if it is one."""
+    if el.tag == "a":
+        href = el.get("href") or ""
+        if "author" not in (el.get("rel") or "") and not _AUTHOR_PAGE.search(href):
+            return None
+    elif _AUTHOR_CLASS.search(classes(el)):
+        if ELSEWHERE_CLASS.search(classes(el)):
+            return None
+    elif not _BYLINE_LABEL.match(el.text or ""):
+        return None
+    name = _BYLINE_LABEL.sub("", element_text(el)).strip()
+    # A name, not a sentence, a date line or a lower-case word ("information").
+    is_name = bool(name) and not name[0].islower() and len(_WORD.findall(name)) <= 6
+    return name if is_name and not re.search(r"\d", name) else None
 
 
 def breadcrumb_section(scope: Any | None, title: str) -> str | None:
