@@ -77,19 +77,24 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     if not title:
         return None
     signs = classify.read_signs(root, meta, canonical)
-    if not classify.could_be_article(signs, len(root.text_content())):
+    visible = len(root.text_content())
+    if not classify.could_be_article(signs, visible):
         return None  # the main text, date and byline could not change the verdict
     scope = fields.container(h1) if h1 is not None else None
+    # The date and byline first: they are cheap beside the main text, and without them
+    # many pages of other kinds are decided before it is read.
+    dates = find_dates(root, canonical, headline=h1, timezone=timezone)
+    published_at, published_date = dates.published_at, dates.published_date
+    dated = published_at is not None or published_date is not None
+    authors = list(meta.authors) or fields.byline(scope, h1)
+    if not _could_be_article(signs, visible, dated, bool(authors)):
+        return None  # the main text could not change the verdict
+
     headings = fields.headings(scope if scope is not None else root, h1)
     paragraphs = [p for p in main_text(root, canonical) if p not in headings and p != title]
     dateline = None
     if len(paragraphs) > 1 and fields.is_dateline(paragraphs[0]):
         dateline = paragraphs.pop(0)
-
-    dates = find_dates(root, canonical, headline=h1, timezone=timezone)
-    published_at, published_date = dates.published_at, dates.published_date
-    dated = published_at is not None or published_date is not None
-    authors = list(meta.authors) or fields.byline(scope, h1)
     evidence = classify.gather(signs, paragraphs, dated, bool(authors))
     if not classify.is_article(evidence):
         return None
@@ -113,6 +118,29 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
         fetched_url=url,
     )
     return Extraction(item=item, zone_assumed=dates.zone_assumed)
+
+
+def _could_be_article(signs: classify.Signs, visible: int, dated: bool, byline: bool) -> bool:
+    """:func:`crawler.extraction.classify.could_be_article` knowing the page's date and
+    byline: whether the best main text the page could hold (all of its *visible*
+    characters, as prose counted at the CJK weight, none of it links or teasers) would
+    make it an article.
+
+    A page with neither that declares another kind, or sits at a shop's, forum's or
+    docs' path, is decided here: its main text (trafilatura, often readability too;
+    half of the CPU on such pages) is not read.
+    """
+    most = classify.CJK_WEIGHT * visible
+    best = classify.Evidence(
+        signs=signs,
+        text=most,
+        prose=most,
+        link_share=0.0,
+        teaser_share=0.0,
+        dated=dated,
+        byline=byline,
+    )
+    return classify.is_article(best)
 
 
 class _HtmlParser(lxml.etree.HTMLParser):

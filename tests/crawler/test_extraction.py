@@ -283,3 +283,27 @@ def test_an_article_of_unpunctuated_lines_is_judged_by_its_other_evidence() -> N
     calendar = replace(_ARTICLE_EVIDENCE, text=900, prose=0)
     assert is_article(calendar)
     assert not is_article(replace(calendar, text=100))
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("service_page.html", "https://brightpath.example.com/local-seo/"),
+        ("docs_page.html", "https://quarry.example.dev/guide/configuring-cache/"),
+        (
+            "forum_posts.html",
+            "https://community.hometech.example/t/router-drops-wifi-every-evening/48213",
+        ),
+    ],
+)
+def test_a_page_without_date_or_byline_whose_marks_no_text_could_outweigh_is_not_read(
+    name: str, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its date and byline are looked for first; without them, even all of the page's
+    text as prose would not make it an article, so its main text is never extracted."""
+
+    def main_text(*args: object) -> list[str]:
+        raise AssertionError("the main text was read")
+
+    monkeypatch.setattr("crawler.extraction.article.main_text", main_text)
+    assert extract_article(page(name), url) is None
