@@ -90,14 +90,13 @@ def headline(root: Any, meta: PageMetadata) -> tuple[Any | None, str]:
     if best is not None and _match(best[1], best[2]) >= 0.6:
         el, text, ref = best
         return el, _as_declared(text, ref)
-    if (
-        len(h1s) == 1
-        and 4 <= word_count(h1s[0][1]) <= 25
-        and not _links_elsewhere(h1s[0][0], meta.canonical_url)
-    ):
-        return h1s[0]
+    lone = h1s[0] if len(h1s) == 1 else None
+    if lone is not None and _links_elsewhere(lone[0], meta.canonical_url):
+        lone = None  # a teaser of another story
+    if lone is not None and 4 <= word_count(lone[1]) <= 25:
+        return lone
     if references:
-        return (h1s[0][0] if len(h1s) == 1 else None), references[0]
+        return (lone[0] if lone is not None else None), references[0]
     return None, ""
 
 

@@ -1,0 +1,89 @@
+"""crawler.extraction.fields: the headline and byline a reader sees.
+
+The pages in ``tests/fixtures/extraction/fields/`` were written for these tests,
+each in the shape of a kind of real page: a title carrying the site's name, a logo
+``h1`` before the article's, an ``h1`` worded apart from ``og:title``, a teaser
+``h1`` linking to another story, an ``h1`` in capitals split by ``<br>``, an ``h1``
+with a label glued before it, and Arabic pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from parsel import Selector
+
+from crawler.extraction import fields
+from crawler.extraction.article import parse
+from crawler.metadata import read_metadata
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fields"
+
+
+def read(name: str) -> tuple[object, str, list[str]]:
+    """The headline element, its text and the byline of a fixture page."""
+    root = parse((PAGES / name).read_text(encoding="utf-8"))
+    meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
+    h1, title = fields.headline(root, meta)
+    scope = fields.container(h1) if h1 is not None else None
+    return h1, title, fields.byline(scope, h1)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("site_suffix.html", "How the river towns rebuilt their ferries"),
+        ("arabic_no_h1.html", "افتتاح سوق جديد للمزارعين في المدينة"),
+    ],
+)
+def test_a_declared_title_loses_the_site_name_around_it(name: str, title: str) -> None:
+    assert read(name)[1] == title
+
+
+def test_an_h1_naming_the_site_is_not_the_headline() -> None:
+    h1, title, _ = read("logo_h1.html")
+    assert title == "A beginner's guide to night sailing"
+    assert h1 is not None and h1.get("class") == "entry-title"
+
+
+def test_an_arabic_logo_h1_is_skipped_for_the_article_h1() -> None:
+    h1, title, _ = read("arabic.html")
+    assert title == "افتتاح سوق جديد للمزارعين في المدينة"
+    assert h1 is not None and h1.get("class") is None
+
+
+def test_a_lone_h1_worded_apart_from_the_declared_title_is_the_shown_headline() -> None:
+    assert read("shown_h1.html")[1] == "Seven tents under $200 that survived a week of rain"
+
+
+def test_an_h1_linking_to_another_story_is_a_teaser_not_the_headline() -> None:
+    h1, title, _ = read("teaser_h1.html")
+    assert h1 is None
+    assert title == "Early reviews of the new console are in — and they are mixed"
+
+
+def test_an_h1_in_capitals_split_by_br_takes_the_declared_spelling() -> None:
+    assert read("glued_h1.html")[1] == "Weekend Coding Agent"
+
+
+def test_a_label_glued_before_the_h1_text_is_dropped() -> None:
+    assert read("label_h1.html")[1] == "Sparse Merging of Language Models under Constraints"
+
+
+def test_chinese_words_are_counted_by_characters() -> None:
+    assert fields.word_count("南方多地迎来强降雨") == 5
+    assert fields.word_count("VPN Services") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "authors"),
+    [
+        ("logo_h1.html", ["Maya Lind"]),  # "Written by" and a rel=author link
+        ("shown_h1.html", ["Byron Hale"]),  # "By" is a label, "Byron" a name
+        ("arabic.html", ["سارة حسن"]),  # a line opening with بقلم
+        ("label_h1.html", ["Ana Roy"]),  # "Authors:" in a classed box
+    ],
+)
+def test_bylines_after_the_headline(name: str, authors: list[str]) -> None:
+    assert read(name)[2] == authors
