@@ -94,16 +94,21 @@ def parse_date_value(value: Any, tz: str | tzinfo | None = None) -> datetime | d
 
 
 def read_metadata(
-    page: Any, tz: str | tzinfo | None = None, url: str | None = None
+    page: Any,
+    tz: str | tzinfo | None = None,
+    url: str | None = None,
+    *,
+    metas: dict[str, list[str]] | None = None,
 ) -> PageMetadata:
     """Read every machine-readable field of *page* once.
 
     *tz* is the zone for dates written without an offset; *url* (default: the
-    response URL) resolves relative canonical and image links.
+    response URL) resolves relative canonical and image links; *metas* is the page's
+    :func:`crawler.meta_tags.meta_map` when the caller already has it.
     """
     sel = selector_of(page)
     base = url or getattr(page, "url", None) or ""
-    metas = meta_map(sel)
+    metas = meta_map(sel) if metas is None else metas
     objects = json_ld_objects(sel)
     ld = find_article(objects) or {}
 

@@ -68,7 +68,7 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     root = parse(decode(html) if isinstance(html, bytes) else html)
     sel = Selector(root=root, type="html")
     metas = meta_map(sel)
-    meta = read_metadata(sel, tz=timezone or DEFAULT_ZONE, url=url)
+    meta = read_metadata(sel, tz=timezone or DEFAULT_ZONE, url=url, metas=metas)
     if meta.noindex or refresh_target(sel, metas=metas):
         return None  # print versions, short links, redirect pages
     canonical = _item_url(url, meta.canonical_url)
