@@ -1,7 +1,7 @@
 """crawler.extraction.fields: the headline and byline a reader sees.
 
 The pages in ``tests/fixtures/extraction/fields/`` were written for these tests,
-each in the shape of a kind of real page: a title carrying the site's name, a logo
+each in the shape of a kind of real page: a title (or an ``h1``) carrying the site's name, a logo
 ``h1`` before the article's, an ``h1`` worded apart from ``og:title``, a teaser
 ``h1`` linking to another story, an ``h1`` in capitals split by ``<br>``, an ``h1``
 with a label glued before it, and Arabic pages.
@@ -39,6 +39,10 @@ def read(name: str) -> tuple[object, str, list[str]]:
 )
 def test_a_declared_title_loses_the_site_name_around_it(name: str, title: str) -> None:
     assert read(name)[1] == title
+
+
+def test_an_h1_ending_with_the_site_name_loses_it() -> None:
+    assert read("h1_site_suffix.html")[1] == "Critics' picks: the year's best exhibitions"
 
 
 def test_an_h1_naming_the_site_is_not_the_headline() -> None:
