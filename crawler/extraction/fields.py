@@ -89,7 +89,7 @@ def headline(root: Any, meta: PageMetadata) -> tuple[Any | None, str]:
     )
     if best is not None and _match(best[1], best[2]) >= 0.6:
         el, text, ref = best
-        return el, _as_declared(_without_site_name(text, names, short_tail=False), ref)
+        return el, _as_declared(_without_site_name(text, names, declared=False), ref)
     lone = h1s[0] if len(h1s) == 1 else None
     if lone is not None and _links_elsewhere(lone[0], meta.canonical_url):
         lone = None  # a teaser of another story
@@ -216,17 +216,19 @@ def _trailing_names(title: str) -> list[str]:
     return [s for s in segments[1:] if len(_WORD.findall(s)) <= min(5, head - 1)]
 
 
-def _without_site_name(title: str, names: set[str], *, short_tail: bool = True) -> str:
-    """A title without the site's name before and after it; with *short_tail*, a title
-    naming no site loses a short last segment instead (``Headline | Blog Name``)."""
+def _without_site_name(title: str, names: set[str], *, declared: bool = True) -> str:
+    """A title without the site's name after it. A declared title (``og:title``,
+    ``<title>``) also loses the site's name before it, or when it names no site, a short
+    last segment (``Headline | Blog Name``); a shown ``h1`` keeps both, they are part of
+    its headline more often (``Newsletter #18 – Theme``)."""
     cuts = list(_TITLE_SEPARATOR.finditer(title))
     start, end = 0, len(title)
     while cuts and _names_site(title[cuts[-1].end() : end], names):
         end = cuts.pop().start()
-    while cuts and _names_site(title[start : cuts[0].start()], names):
+    while declared and cuts and _names_site(title[start : cuts[0].start()], names):
         start = cuts.pop(0).end()
     if (
-        short_tail
+        declared
         and (start, end) == (0, len(title))
         and cuts
         and title[cuts[-1].end() :] in _trailing_names(title)
