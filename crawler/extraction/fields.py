@@ -25,10 +25,17 @@ ELSEWHERE_CLASS = re.compile(
 )
 #: "By", "بقلم:", "كتب:" before a byline's name.
 _BYLINE_LABEL = re.compile(
-    r"^\s*(?:(?:written|posted|reported)\s+by|by|authors?|par|von|por|بقلم|كتب|كتبت|إعداد|اعداد)"
+    r"^\s*(?:(?:written|posted|reported|authored|article|story|text|words|recipe"
+    r"|view all posts)\s+by|by|authors?|par|von|por|بقلم|كتب|كتبت|إعداد|اعداد)"
     r"(?:(?!\w)|(?<=[bB]y)(?-i:(?=[A-Z])))\s*[:：]?\s*",
     re.IGNORECASE,
 )
+#: What joins two names in a byline (``Jane Roe and John Doe``, ``أحمد و سارة``).
+_JOINED_AFTER = re.compile(r"(?:,|&|\b(?:and|et|und|y|e)|\sو)$", re.IGNORECASE)
+_JOINED_BEFORE = re.compile(r"^(?:,|&|(?:and|et|und|y|e|و)\b)", re.IGNORECASE)
+_CONNECTOR_WORD = re.compile(r"(?:\s|^)(?:and|et|und|&)(?:\s|$)", re.IGNORECASE)
+#: Punctuation around a byline's names ("& Jane Roe", "Jane Roe •", "Jane Roe -").
+_NAME_EDGES = re.compile(r"^[^\w(]+|[^\w.)]+$")
 #: The path of an author's page (``/author/jane-doe``, ``/authors/...``, ``/autor/...``).
 _AUTHOR_PAGE = re.compile(r"/(?:author|authors|autor|auteur|writers?)/[^/?#]", re.IGNORECASE)
 #: Separators between a title's headline and the site's or section's name
@@ -316,27 +323,57 @@ def byline(scope: Any | None, h1: Any | None) -> list[str]:
             continue
         if not after or not isinstance(el.tag, str) or el.tag == "img":
             continue
-        name = _byline_name(el)
-        if name:
-            return [name]
+        names = _byline_names(el)
+        if names:
+            return names
     return []
 
 
-def _byline_name(el: Any) -> str | None:
-    """The name *el* gives as the article's byline, if it is one."""
+def _byline_names(el: Any) -> list[str]:
+    """The names *el* gives as the article's byline, if it is one."""
     if el.tag == "a":
         href = el.get("href") or ""
         if "author" not in (el.get("rel") or "") and not _AUTHOR_PAGE.search(href):
-            return None
+            return []
     elif _AUTHOR_CLASS.search(classes(el)):
         if ELSEWHERE_CLASS.search(classes(el)):
-            return None
+            return []
     elif not _BYLINE_LABEL.match(el.text or ""):
-        return None
-    name = _BYLINE_LABEL.sub("", element_text(el)).strip()
-    # A name, not a sentence, a date line or a lower-case word ("information").
-    is_name = bool(name) and not name[0].islower() and len(_WORD.findall(name)) <= 6
-    return name if is_name and not re.search(r"\d", name) else None
+        return []
+    names = _first_names(el)
+    return names if names and all(map(_is_name, names)) else []
+
+
+def _is_name(text: str) -> bool:
+    """A name, not a sentence, a date line or a lower-case word ("information")."""
+    words = len(_WORD.findall(text))
+    return not text[0].islower() and 0 < words <= 6 and not re.search(r"\d", text)
+
+
+def _first_names(el: Any) -> list[str]:
+    """The names opening a byline box, label removed: its first piece of text and the
+    ones a connector joins to it (``<a>Jane Roe</a> and <a>John Doe</a>``); the pieces
+    after them are the author's role or another line (``Senior Reporter``)."""
+    pieces = [text for text in (clean_text(piece) for piece in el.itertext()) if text]
+    while pieces and not _BYLINE_LABEL.sub("", pieces[0]):
+        pieces.pop(0)  # "By", "Written by" in an element of its own
+    if not pieces:
+        return []
+    first = _BYLINE_LABEL.sub("", pieces[0])
+    names, previous = [_clean_name(first)], first
+    for piece in pieces[1:]:
+        if not (_JOINED_AFTER.search(previous) or _JOINED_BEFORE.match(piece)):
+            break
+        name = _clean_name(_JOINED_BEFORE.sub("", piece))
+        if name and not (_is_name(name) and _CONNECTOR_WORD.search(name) is None):
+            break  # "Jane Roe, Home and Garden Editor": a role, not a second name
+        names.append(name)
+        previous = piece
+    return [name for name in names if name]
+
+
+def _clean_name(text: str) -> str:
+    return _NAME_EDGES.sub("", _JOINED_AFTER.sub("", text))
 
 
 def breadcrumb_section(scope: Any | None, title: str) -> str | None:

@@ -87,6 +87,7 @@ def test_chinese_words_are_counted_by_characters() -> None:
         ("shown_h1.html", ["Byron Hale"]),  # "By" is a label, "Byron" a name
         ("arabic.html", ["سارة حسن"]),  # a line opening with بقلم
         ("label_h1.html", ["Ana Roy"]),  # "Authors:" in a classed box
+        ("byline_box.html", ["Keith Barr", "Ana Ruiz"]),  # their role left out
     ],
 )
 def test_bylines_after_the_headline(name: str, authors: list[str]) -> None:
