@@ -226,8 +226,10 @@ def _sizes(url: str) -> dict[str, int]:
 
 
 def burst(url: str, count: int) -> dict[str, Any]:
-    """Import ``count`` new articles without VACUUM: the searches that follow read what a
-    burst of writes left in the GIN pending list (bounded by gin_pending_list_limit)."""
+    """Import ``count`` new articles without VACUUM: the searches that follow read an index
+    just written to. The import merges its GIN pending list when it ends, so what remains
+    of the list is what an import leaves (nothing); a crawl's writes leave up to the
+    database's 1 MB (benchmarks/README.md, "Write path")."""
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM articles").fetchone()
     before, last_id = (int(row[0]), int(row[1])) if row else (0, 0)
@@ -273,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=0,
         help="first import this many articles into each archive, not vacuumed (searches then "
-        "read the GIN pending list); deleted again afterwards",
+        "read an index just written to); deleted again afterwards",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
