@@ -7,6 +7,7 @@ block, a list where an object was expected, a missing name is ignored.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -130,24 +131,128 @@ def first_name(value: Any) -> str | None:
     return name_of(value)
 
 
-def person_names(author: Any, exclude: Iterable[str] = ()) -> list[str]:
+def person_names(
+    author: Any,
+    exclude: Iterable[str] = (),
+    refs: dict[str, dict[str, Any]] | None = None,
+    host: str | None = None,
+) -> list[str]:
     """Names of the people in a JSON-LD ``author`` value, organisations left out.
 
-    *exclude* lists names known to be the outlet's (publisher, site name): a
-    CMS that writes the outlet's name as a plain string author is not crediting
-    a person.
+    *exclude* lists names known to be the outlet's (publisher, site name): a CMS
+    that writes the outlet's name as an author, or after the person's (``Jane Roe,
+    USA TODAY``), is not crediting a person. *host* is the site's name as its host
+    spells it (``commercialappeal``), known to be the outlet's only after a person's
+    name (a personal site is often named after its author). *refs* maps ``@id`` to
+    the page's objects: a graph often gives the author as a bare reference.
     """
-    excluded = {e.strip().casefold() for e in exclude if e}
+    outlets = outlet_keys(exclude)
+    after_name = outlets | outlet_keys([host] if host else [])
     items = author if isinstance(author, list) else [author]
     names: list[str] = []
     for item in items:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and refs:
+            item = refs.get(str(item.get("@id")), item)
         if isinstance(item, dict) and types_of(item) & ORGANIZATION_TYPES:
             continue
-        name = name_of(item)
-        if not name or _URL_LIKE.match(name) or name.casefold() in excluded or name in names:
+        raw = item.get("name") if isinstance(item, dict) else item
+        for value in raw if isinstance(raw, list) else [raw]:
+            name = clean_person_name(value, outlets, after_name) if isinstance(value, str) else None
+            if name:
+                names.append(name)
+    return unique_names(names)
+
+
+#: What opens a byline rather than a name: ``By``, ``Written by``, ``بقلم:``, ``كتب``.
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:written|posted|reported|authored|story|text|words)\s+by|by|par|por"
+    r"|بقلم|بواسطة|كتبت|كتب|كتابة|إعداد|اعداد|تحرير)(?:\s*[:：/–—-]\s*|\s+)(?=\w)",
+    re.IGNORECASE,
+)
+#: Punctuation around a name (``"David Kim"``, ``, USA TODAY``).
+_EDGE_PUNCTUATION = "\"'“”‘’«»„,;:|·•-–—/ "
+#: Where an outlet may follow the person's name: ``Jane Roe, The Commercial Appeal``,
+#: ``Jane Roe - FullStack Editorial Team``, ``Jane Roe | Studio``.
+_SEGMENT = re.compile(r"\s*(?:,|،|\|)\s*|\s+[-–—]\s+")
+#: Words that make an outlet's name a team's rather than a person's (``Automateed Team``).
+_COLLECTIVE = frozenset(
+    {"the", "team", "staff", "editorial", "editors", "newsroom", "desk", "admin", "فريق"}
+)
+#: Names a CMS or template writes when no one is named.
+_PLACEHOLDERS = frozenset(
+    {
+        "name",
+        "author",
+        "admin",
+        "administrator",
+        "user",
+        "guest",
+        "webmaster",
+        "unknown",
+        "null",
+        "none",
+        "undefined",
+    }
+)
+#: A user name or an id, not a name: ``andrew.keaveney``, ``page.head.extra.author``,
+#: ``jane_doe``, ``262588213843476``, ``3d23d65-ddc6-4ce5``, an address.
+_IDENTIFIER = re.compile(r"^\S*(?:\d|_|@|/|\w{2}\.\w{2})\S*$")
+_TEMPLATE = re.compile(r"[{}<>%$\[\]]|^(?:https?:|www\.)", re.IGNORECASE)
+
+
+def outlet_keys(names: Iterable[str]) -> set[str]:
+    """The outlet's names as compared with an author's: words joined, ``the`` left out."""
+    return {k for k in (_name_key(n, drop=frozenset({"the"})) for n in names if n) if k}
+
+
+def _name_key(name: str, drop: frozenset[str] = _COLLECTIVE) -> str:
+    return "".join(w for w in re.findall(r"\w+", name.casefold()) if w not in drop)
+
+
+def clean_person_name(
+    value: str, outlets: set[str] = frozenset(), after_name: set[str] = frozenset()
+) -> str | None:
+    """A declared author's name as a reader would write it, or None when it names no one.
+
+    HTML entities are decoded, a byline label (``By``, ``بقلم:``) and surrounding
+    punctuation dropped, an outlet (*outlets*, *after_name*) named after the person
+    cut off; a user name, an id, an address, a template placeholder or the outlet
+    itself (*outlets*) is no name.
+    """
+    name = " ".join(html.unescape(value).split()).strip(_EDGE_PUNCTUATION)
+    name = _BYLINE_LABEL.sub("", name).strip(_EDGE_PUNCTUATION)
+    segments = _SEGMENT.split(name)
+    while len(segments) > 1 and _name_key(segments[-1]) in (after_name or outlets):
+        name = name[: name.rindex(segments[-1])].strip(_EDGE_PUNCTUATION)
+        segments.pop()
+    if not re.search(r"[^\W\d_]", name) or _is_not_a_name(name, outlets):
+        return None
+    return name
+
+
+def _is_not_a_name(name: str, outlets: set[str]) -> bool:
+    folded = name.casefold()
+    if folded in _PLACEHOLDERS or _TEMPLATE.search(name) or _IDENTIFIER.match(name):
+        return True
+    # The outlet itself, or its team (``Automateed Team``).
+    whole = _name_key(name, drop=frozenset({"the"}))
+    team = _name_key(name)
+    return whole in outlets or (team != whole and team in outlets)
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """*names* without repeats (case and spacing aside), nor a list of names already there
+    (``Craig Randall, Alli Miles`` beside ``Craig Randall`` and ``Alli Miles``)."""
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(" ".join(name.casefold().split()), name)
+    kept = []
+    for key, name in found.items():
+        parts = [p.strip() for p in re.split(r",|،|&| and | و", key) if p.strip()]
+        if len(parts) > 1 and all(p in found and p != key for p in parts):
             continue
-        names.append(name)
-    return names
+        kept.append(name)
+    return kept
 
 
 def image_of(value: Any) -> str | None:

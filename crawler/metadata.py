@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from crawler.dates import parse_iso_datetime
 from crawler.elements import selector_of
@@ -83,6 +83,48 @@ class PageMetadata:
     """Every JSON-LD ``@type`` on the page (``mainEntity`` included): what the page says it is."""
 
 
+def _authors(
+    ld: dict[str, Any],
+    objects: list[dict[str, Any]],
+    metas: dict[str, list[str]],
+    outlets: list[str | None],
+    host: str | None,
+) -> list[str]:
+    """The people the article credits: its JSON-LD ``author`` (a graph's references
+    resolved), else its author meta tags; the outlet's names are no person's."""
+    names = [n for n in outlets if n]
+    refs = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    authors = (
+        person_names(ld.get("author"), exclude=names, refs=refs, host=host)
+        if "author" in ld
+        else []
+    )
+    if authors:
+        return authors
+    # An author the JSON-LD declares an organisation is no person in the meta tags either.
+    names += [n for n in (name_of(a) for a in _as_list(ld.get("author"))) if n]
+    return person_names(
+        metas.get("article:author", []) + metas.get("author", []), exclude=names, host=host
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+#: Second-level domains under a country's (``co.uk``, ``com.eg``): not the site's name.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "news"})
+
+
+def _host_name(url: str) -> str | None:
+    """The site's name as its host spells it: ``www.commercialappeal.com`` and
+    ``news.bbc.co.uk`` give ``commercialappeal`` and ``bbc``."""
+    labels = (urlsplit(url).hostname or "").split(".")[:-1]
+    while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return labels[-1] if labels and labels[-1] != "www" else None
+
+
 def parse_date_value(value: Any, tz: str | tzinfo | None = None) -> datetime | date | None:
     """An ISO 8601 metadata date as an aware UTC datetime (or a date when no time is given)."""
     if not isinstance(value, str) or not value.strip():
@@ -132,13 +174,7 @@ def read_metadata(
         meta("article:modified_time", "og:updated_time"), tz
     ) or parse_date_value(ld.get("dateModified"), tz)
 
-    outlet_names = [n for n in (site_name, first_name(publisher)) if n]
-    if "author" in ld:
-        authors = person_names(ld.get("author"), exclude=outlet_names)
-    else:
-        authors = person_names(
-            metas.get("article:author", []) + metas.get("author", []), exclude=outlet_names
-        )
+    authors = _authors(ld, objects, metas, [site_name, first_name(publisher)], _host_name(base))
 
     section = meta("article:section") or first_name(ld.get("articleSection"))
     tags = [t for t in metas.get("article:tag", []) if t] or keywords_of(ld.get("keywords"))
