@@ -53,7 +53,7 @@ SETS = ("scrapinghub", "wcxb-articles", "wcxb-other")
 ARTICLE_SETS = ("scrapinghub", "wcxb-articles")
 TOOLS = ("trafilatura", "readability-lxml", "htmldate")
 #: Bump when the metric or what the cache stores changes: old entries are then recomputed.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: A language (or page type) gets its own row when it has at least this many pages; the
 #: smaller languages share one row when together they are that many.
 MIN_LANGUAGE_PAGES = 10
@@ -183,10 +183,11 @@ def load_pages(data: Path, set_name: str) -> list[Page]:
 
 
 def decode_html(raw: bytes) -> str:
-    """Text of a page as a browser reads it: byte-order mark, declared charset, else UTF-8."""
-    from w3lib.encoding import html_to_unicode
+    """Text of a page as the crawler reads it (every tool is given the same text): BOM,
+    declared charset unless the bytes show it wrong, else UTF-8."""
+    from crawler.extraction.article import decode
 
-    return html_to_unicode(None, raw, default_encoding="utf-8")[1]
+    return decode(raw)
 
 
 def read_html(page: Page) -> str:

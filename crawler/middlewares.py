@@ -131,7 +131,10 @@ class CharsetMiddleware:
         if encoding is None:
             return response
         logger.info(
-            "%s is not valid %s as declared: read as %s", response.url, response.encoding, encoding
+            "%s declares %s, which its bytes show wrong: read as %s",
+            response.url,
+            response.encoding,
+            encoding,
         )
         self.stats.inc_value("akhbar/charset_corrected")
         return response.replace(encoding=encoding)
