@@ -87,7 +87,7 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
     published_at, published_date = dates.published_at, dates.published_date
     dated = published_at is not None or published_date is not None
     authors = list(meta.authors) or fields.byline(scope, h1)
-    if not _could_be_article(signs, visible, dated, bool(authors)):
+    if not classify.could_be_article(signs, visible, dated=dated, byline=bool(authors)):
         return None  # the main text could not change the verdict
 
     headings = fields.headings(scope if scope is not None else root, h1)
@@ -118,29 +118,6 @@ def read_page(html: str | bytes, url: str, *, timezone: str | None = None) -> Ex
         fetched_url=url,
     )
     return Extraction(item=item, zone_assumed=dates.zone_assumed)
-
-
-def _could_be_article(signs: classify.Signs, visible: int, dated: bool, byline: bool) -> bool:
-    """:func:`crawler.extraction.classify.could_be_article` knowing the page's date and
-    byline: whether the best main text the page could hold (all of its *visible*
-    characters, as prose counted at the CJK weight, none of it links or teasers) would
-    make it an article.
-
-    A page with neither that declares another kind, or sits at a shop's, forum's or
-    docs' path, is decided here: its main text (trafilatura, often readability too;
-    half of the CPU on such pages) is not read.
-    """
-    most = classify.CJK_WEIGHT * visible
-    best = classify.Evidence(
-        signs=signs,
-        text=most,
-        prose=most,
-        link_share=0.0,
-        teaser_share=0.0,
-        dated=dated,
-        byline=byline,
-    )
-    return classify.is_article(best)
 
 
 class _HtmlParser(lxml.etree.HTMLParser):

@@ -369,15 +369,19 @@ def score(e: Evidence) -> float:
     )
 
 
-def could_be_article(signs: Signs, visible: int) -> bool:
+def could_be_article(
+    signs: Signs, visible: int, *, dated: bool = True, byline: bool = True
+) -> bool:
     """False when no main text could outweigh the signs against an article: not even all
-    of the page's *visible* characters as prose, with a date and a byline.
+    of the page's *visible* characters as prose (none of it links or teasers), with the
+    date and byline the page has (by default: as if it had both).
 
     Such pages (a forum at a ``/forum/`` path declaring a thread, a shop's product
-    grid) need no main text, date or byline read.
+    grid) need no main text read: on pages of other kinds the main text (trafilatura,
+    often readability too) is half of the CPU.
     """
     most = CJK_WEIGHT * visible
-    best = _people_and_time(True, True) + _text_score(most, most, 0.0, 0.0)
+    best = _people_and_time(dated, byline) + _text_score(most, most, 0.0, 0.0)
     return most >= MIN_TEXT and _signs_score(signs) + best - THRESHOLD > 0
 
 
