@@ -101,29 +101,21 @@ def without_the_model(monkeypatch):
 
 
 @pytest.mark.usefixtures("without_the_model")
-def test_arabic_in_presentation_forms_is_arabic():
-    # Text from old systems stores the shapes of letters (ﻻ ﻷ ﺍ) instead of the letters.
-    text = "ﻻ ﺃﺣﺪ ﻳﻌﺮﻑ ﻣﺘﻰ ﺗﻨﺘﻬﻲ ﺍﻷﺯﻣﺔ" + " ﻗﺎﻝ ﺍﻟﻮﺯﻳﺮ ﺇﻥ ﺍﻟﺤﻜﻮﻣﺔ ﺳﺘﻌﻠﻦ ﻗﺮﺍﺭﻫﺎ ﻏﺪﺍ"
-    assert detect_language(text) == "ar"
-
-
-@pytest.mark.usefixtures("without_the_model")
-def test_arabic_typed_on_a_persian_keyboard_is_arabic():
-    # ی where Arabic writes ى, while the Arabic ي of the other words is kept.
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Presentation forms: text from old systems stores the shapes of letters (ﻻ ﻷ ﺍ).
+        "ﻻ ﺃﺣﺪ ﻳﻌﺮﻑ ﻣﺘﻰ ﺗﻨﺘﻬﻲ ﺍﻷﺯﻣﺔ ﻗﺎﻝ ﺍﻟﻮﺯﻳﺮ ﺇﻥ ﺍﻟﺤﻜﻮﻣﺔ ﺳﺘﻌﻠﻦ ﻗﺮﺍﺭﻫﺎ ﻏﺪﺍ",
+        # A Persian keyboard: ی where Arabic writes ى, the Arabic ي of the other words kept.
         "وصل وزير الخارجية إلی العاصمة مساء أمس في زيارة رسمية يلتقي خلالها الرئيس "
-        "ورئيس الحكومة، علی أن يعود إلی بلاده يوم الخميس المقبل"
-    )
-    assert detect_language(text) == "ar"
-
-
-@pytest.mark.usefixtures("without_the_model")
-def test_arabic_spelling_a_name_with_a_letter_of_another_alphabet_is_arabic():
-    # ڨ and ڤ write the g and v of Maghrebi names and foreign words.
-    text = (
+        "ورئيس الحكومة، علی أن يعود إلی بلاده يوم الخميس المقبل",
+        # ڨ and ڤ write the g and v of Maghrebi names and foreign words.
         "أعلنت السلطات في بنڨردان عن القبض على عنصر مطلوب للعدالة بعد عملية أمنية "
-        "استمرت عدة ساعات في المنطقة الحدودية مع ليبيا، وفق ما أفاد به مصدر رسمي"
-    )
+        "استمرت عدة ساعات في المنطقة الحدودية مع ليبيا، وفق ما أفاد به مصدر رسمي",
+    ],
+    ids=["presentation-forms", "persian-keyboard", "maghrebi-letter"],
+)
+def test_arabic_written_with_other_arabic_script_characters_is_arabic(text):
     assert detect_language(text) == "ar"
 
 
