@@ -23,6 +23,14 @@ _AUTHOR_CLASS = re.compile(r"author|byline|writer", re.IGNORECASE)
 ELSEWHERE_CLASS = re.compile(
     r"card|related|comment|sidebar|widget|most-read|share|teaser|recommend", re.IGNORECASE
 )
+_BOX_WORD = (
+    r"(?:cards?|related|comments?|sidebar|widgets?|most-read|share|teasers?"
+    r"|recommend(?:ed|ations?)?)"
+)
+#: A class token naming such a box: the word whole or as the token's first or last part
+#: (``related-posts``, ``comments``, ``share-buttons``, ``post-card``), not inside a
+#: longer name (``elementor-widget-container``, ``content-with-sidebar-layout``).
+_BOX_TOKEN = re.compile(rf"^{_BOX_WORD}(?:[-_]|$)|[-_]{_BOX_WORD}$", re.IGNORECASE)
 #: "By", "بقلم:", "كتب:" before a byline's name.
 _BYLINE_LABEL = re.compile(
     r"^\s*(?:(?:written|posted|reported|authored|article|story|text|words|recipe"
@@ -272,24 +280,34 @@ def headings(scope: Any, h1: Any | None) -> set[str]:
     kicker = h1 is not None
     sub = subtitle(h1)
     found = {sub} if sub else set()
+    half = len(scope.text_content()) / 2
     for el in scope.iter(*_HEADINGS):
         if el is h1:
             kicker = False
-        if kicker or el is h1 or _in_box(el, scope):
+        if kicker or el is h1 or _in_box(el, scope, half):
             text = element_text(el)
             if text:
                 found.add(text)
     return found
 
 
-def _in_box(el: Any, scope: Any) -> bool:
-    """True when *el* is inside a box of other articles or readers' text within *scope*."""
+def _in_box(el: Any, scope: Any, half: float) -> bool:
+    """True when *el* is inside a box of other articles or readers' text within *scope*:
+    an element a class token names as one (:func:`names_box`) holding at most *half* of
+    the scope's text. One holding more is the article's own wrapper, whatever its
+    class says (``content-with-sidebar``, ``post-content has-share-float``)."""
     for parent in el.iterancestors():
         if parent is scope:
             return False
-        if ELSEWHERE_CLASS.search(classes(parent)):
+        if names_box(classes(parent)) and len(parent.text_content()) <= half:
             return True
     return False
+
+
+def names_box(names: str) -> bool:
+    """Whether an element's class and id (:func:`classes`) name a box of other articles
+    or readers' text: a token that is the box's word, or starts or ends with it."""
+    return any(_BOX_TOKEN.search(token) for token in names.split())
 
 
 def is_dateline(paragraph: str) -> bool:

@@ -4,7 +4,8 @@ The pages in ``tests/fixtures/extraction/fields/`` were written for these tests,
 each in the shape of a kind of real page: a title (or an ``h1``) carrying the site's name, a logo
 ``h1`` before the article's, an ``h1`` worded apart from ``og:title``, a teaser
 ``h1`` linking to another story, an ``h1`` in capitals split by ``<br>``, an ``h1``
-with a label glued before it, and Arabic pages.
+with a label glued before it, Arabic pages, and an article wrapped in classes naming a
+widget and a sidebar beside real share, related and comment boxes.
 """
 
 from __future__ import annotations
@@ -92,3 +93,37 @@ def test_chinese_words_are_counted_by_characters() -> None:
 )
 def test_bylines_after_the_headline(name: str, authors: list[str]) -> None:
     assert read(name)[2] == authors
+
+
+def test_an_article_wrapped_in_a_widget_or_sidebar_class_keeps_its_subheadings() -> None:
+    """Page builders wrap the whole article in classes naming a widget or a sidebar
+    (``elementor-widget-theme-post-content``, ``content-with-sidebar``): its own h2/h3 are
+    not a box's, while the share, related and comment boxes' headings stay out."""
+    root = parse((PAGES / "boxed_subheadings.html").read_text(encoding="utf-8"))
+    meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
+    h1, title = fields.headline(root, meta)
+    found = fields.headings(fields.container(h1), h1)
+    assert "A van that leaves at five" not in found
+    assert "Who pays for the flour" not in found
+    assert {title, "Share this story", "More from the valley", "2 thoughts on this story"} <= found
+
+
+@pytest.mark.parametrize(
+    ("names", "box"),
+    [
+        ("related-posts", True),
+        ("comments", True),
+        ("widget sidebar", True),
+        ("share-buttons", True),
+        ("post-card flex", True),
+        ("tabbertab recent-comments", True),
+        ("related_article_text_area", True),
+        ("elementor-widget-container", False),
+        ("elementor-widget-theme-post-content", False),
+        ("with-sidebar-layout", False),
+        ("cardonecol", False),
+        ("post-content-wrap has-share-float", False),
+    ],
+)
+def test_a_class_token_names_a_box_whole_or_at_either_end(names: str, box: bool) -> None:
+    assert fields.names_box(names) is box
