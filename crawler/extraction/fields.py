@@ -23,9 +23,10 @@ _AUTHOR_CLASS = re.compile(r"author|byline|writer", re.IGNORECASE)
 ELSEWHERE_CLASS = re.compile(
     r"card|related|comment|sidebar|widget|most-read|share|teaser|recommend", re.IGNORECASE
 )
+#: Not "widget": page builders (Elementor, SiteOrigin, Blogger) call every block a widget,
+#: the article's text included; a sidebar's widgets sit outside the article's container.
 _BOX_WORD = (
-    r"(?:cards?|related|comments?|sidebar|widgets?|most-read|share|teasers?"
-    r"|recommend(?:ed|ations?)?)"
+    r"(?:cards?|related|comments?|sidebar|most-read|share|teasers?|recommend(?:ed|ations?)?)"
 )
 #: A class token naming such a box: the word whole or as the token's first or last part
 #: (``related-posts``, ``comments``, ``share-buttons``, ``post-card``), not inside a

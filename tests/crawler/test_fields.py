@@ -119,6 +119,7 @@ def test_an_article_wrapped_in_a_widget_or_sidebar_class_keeps_its_subheadings()
         ("tabbertab recent-comments", True),
         ("related_article_text_area", True),
         ("elementor-widget-container", False),
+        ("elementor-widget elementor-widget-heading", False),
         ("elementor-widget-theme-post-content", False),
         ("with-sidebar-layout", False),
         ("cardonecol", False),
