@@ -25,13 +25,22 @@ ELSEWHERE_CLASS = re.compile(
 )
 #: Not "widget": page builders (Elementor, SiteOrigin, Blogger) call every block a widget,
 #: the article's text included; a sidebar's widgets sit outside the article's container.
-_BOX_WORD = (
-    r"(?:cards?|related|comments?|sidebar|most-read|share|teasers?|recommend(?:ed|ations?)?)"
-)
-#: A class token naming such a box: the word whole or as the token's first or last part
-#: (``related-posts``, ``comments``, ``share-buttons``, ``post-card``), not inside a
-#: longer name (``elementor-widget-container``, ``content-with-sidebar-layout``).
-_BOX_TOKEN = re.compile(rf"^{_BOX_WORD}(?:[-_]|$)|[-_]{_BOX_WORD}$", re.IGNORECASE)
+_BOX_WORD = r"(?:related|comments?|sidebar|most-read|share|recommend(?:ed|ations?)?)"
+#: A card or teaser is another article's box only when titled by a link to it: recipe,
+#: review and Bootstrap cards (``mv-recipe-card``, ``card-body``) hold the article's own
+#: sections under plain headings.
+_TEASER_WORD = r"(?:cards?|teasers?)"
+
+
+def _token(word: str) -> re.Pattern[str]:
+    """A class token naming a box: the word whole or as the token's first or last part
+    (``related-posts``, ``comments``, ``share-buttons``, ``post-card``), not inside a
+    longer name (``elementor-widget-container``, ``content-with-sidebar-layout``)."""
+    return re.compile(rf"^{word}(?:[-_]|$)|[-_]{word}$", re.IGNORECASE)
+
+
+_BOX_TOKEN = _token(_BOX_WORD)
+_TEASER_TOKEN = _token(_TEASER_WORD)
 #: "By", "بقلم:", "كتب:" before a byline's name.
 _BYLINE_LABEL = re.compile(
     r"^\s*(?:(?:written|posted|reported|authored|article|story|text|words|recipe"
@@ -297,18 +306,30 @@ def _in_box(el: Any, scope: Any, half: float) -> bool:
     an element a class token names as one (:func:`names_box`) holding at most *half* of
     the scope's text. One holding more is the article's own wrapper, whatever its
     class says (``content-with-sidebar``, ``post-content has-share-float``)."""
+    linked = _links_away(el)
     for parent in el.iterancestors():
         if parent is scope:
             return False
-        if names_box(classes(parent)) and len(parent.text_content()) <= half:
+        if names_box(classes(parent), linked) and len(parent.text_content()) <= half:
             return True
     return False
 
 
-def names_box(names: str) -> bool:
+def _links_away(heading: Any) -> bool:
+    """Whether *heading* is or holds a link, as the title of a teaser for another page."""
+    if heading.find(".//a[@href]") is not None:
+        return True
+    return any(a.tag == "a" and a.get("href") for a in heading.iterancestors())
+
+
+def names_box(names: str, linked: bool = True) -> bool:
     """Whether an element's class and id (:func:`classes`) name a box of other articles
-    or readers' text: a token that is the box's word, or starts or ends with it."""
-    return any(_BOX_TOKEN.search(token) for token in names.split())
+    or readers' text: a token that is the box's word, or starts or ends with it; a card
+    or teaser only around a *linked* heading (:func:`_links_away`)."""
+    tokens = names.split()
+    if any(_BOX_TOKEN.search(token) for token in tokens):
+        return True
+    return linked and any(_TEASER_TOKEN.search(token) for token in tokens)
 
 
 def is_dateline(paragraph: str) -> bool:

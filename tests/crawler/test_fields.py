@@ -5,7 +5,8 @@ each in the shape of a kind of real page: a title (or an ``h1``) carrying the si
 ``h1`` before the article's, an ``h1`` worded apart from ``og:title``, a teaser
 ``h1`` linking to another story, an ``h1`` in capitals split by ``<br>``, an ``h1``
 with a label glued before it, Arabic pages, and an article wrapped in classes naming a
-widget and a sidebar beside real share, related and comment boxes.
+widget and a sidebar beside real share, related and comment boxes, and a recipe card
+holding the article's own sections beside cards of other stories.
 """
 
 from __future__ import annotations
@@ -106,6 +107,35 @@ def test_an_article_wrapped_in_a_widget_or_sidebar_class_keeps_its_subheadings()
     assert "A van that leaves at five" not in found
     assert "Who pays for the flour" not in found
     assert {title, "Share this story", "More from the valley", "2 thoughts on this story"} <= found
+
+
+def test_a_card_is_a_box_only_around_a_heading_linking_to_another_page() -> None:
+    """Recipe, review and Bootstrap cards (``mv-recipe-card``, ``card-body``) hold the
+    article's own sections under plain headings; a card or teaser of another story is
+    titled by a link to it."""
+    root = parse((PAGES / "card_sections.html").read_text(encoding="utf-8"))
+    meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
+    h1, title = fields.headline(root, meta)
+    found = fields.headings(fields.container(h1), h1)
+    assert "Ingredients" not in found
+    assert "Instructions" not in found
+    assert {title, "The ferry returns to the lake", "A new school for Montfort"} <= found
+
+
+@pytest.mark.parametrize(
+    ("names", "linked", "box"),
+    [
+        ("post-card flex", True, True),
+        ("teaser", True, True),
+        ("mv-recipe-card", False, False),
+        ("card-body", False, False),
+        ("related-posts", False, True),
+    ],
+)
+def test_a_card_or_teaser_names_a_box_around_a_linked_heading(
+    names: str, linked: bool, box: bool
+) -> None:
+    assert fields.names_box(names, linked) is box
 
 
 @pytest.mark.parametrize(
