@@ -305,10 +305,11 @@ def _in_box(el: Any, scope: Any, half: float) -> bool:
     """True when *el* is inside a box of other articles or readers' text within *scope*:
     an element a class token names as one (:func:`names_box`) holding at most *half* of
     the scope's text. One holding more is the article's own wrapper, whatever its
-    class says (``content-with-sidebar``, ``post-content has-share-float``)."""
+    class says (``content-with-sidebar``, ``post-content has-share-float``), and so is
+    ``<body>``, whose classes state the page's settings (``comments-open``)."""
     linked = _links_away(el)
     for parent in el.iterancestors():
-        if parent is scope:
+        if parent is scope or parent.tag == "body":
             return False
         if names_box(classes(parent), linked) and len(parent.text_content()) <= half:
             return True

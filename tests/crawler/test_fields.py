@@ -6,7 +6,8 @@ each in the shape of a kind of real page: a title (or an ``h1``) carrying the si
 ``h1`` linking to another story, an ``h1`` in capitals split by ``<br>``, an ``h1``
 with a label glued before it, Arabic pages, and an article wrapped in classes naming a
 widget and a sidebar beside real share, related and comment boxes, and a recipe card
-holding the article's own sections beside cards of other stories.
+holding the article's own sections beside cards of other stories, and a page whose
+``<body>`` classes say ``comments-open``.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ def test_a_card_is_a_box_only_around_a_heading_linking_to_another_page() -> None
     assert "Ingredients" not in found
     assert "Instructions" not in found
     assert {title, "The ferry returns to the lake", "A new school for Montfort"} <= found
+
+
+def test_the_body_is_never_a_box_whatever_its_classes_say() -> None:
+    """WordPress states the page's settings on ``<body>`` (``comments-open``,
+    ``sidebar-enabled``); without a headline the scope is the whole document, whose head
+    scripts can outweigh the body's text."""
+    root = parse((PAGES / "body_classes.html").read_text(encoding="utf-8"))
+    assert "Ingredients" not in fields.headings(root, None)
 
 
 @pytest.mark.parametrize(
