@@ -17,6 +17,10 @@ of each copy names the source file, offset and record id.
 Idempotent: a record whose URL, date and payload digest already have a capture is
 skipped before anything is written. Pages are stored in batches, one transaction
 each, copies written before their rows as in a crawl.
+
+Like ``akhbar import`` (:mod:`db.importer`), its transactions let the search index's
+pending list grow past the 1 MB of other sessions, and it merges the list when it ends,
+on an error too, so searches after it read no list.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from crawler.warc import (
 from crawler.warc_input import NotAPage, Unreadable, WarcResponse, read_warc
 from db import articles, captures
 from db.config import Config
-from db.importer import Place
+from db.importer import Place, grow_pending_list, merge_pending_list
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +190,7 @@ class WarcImport:
                 self._store(batch)
         finally:
             self.files.close()
+            merge_pending_list(self.engine)
         return self.summary
 
     def _pages(self, path: Path) -> Iterable[_Page]:
@@ -248,6 +253,7 @@ class WarcImport:
 
     def _write(self, rows: list[dict[str, Any]], fetches: list[dict[str, Any]]) -> None:
         with self.engine.begin() as connection:
+            grow_pending_list(connection)
             for row, fetch in zip(rows, fetches, strict=True):
                 row["outlet_id"] = fetch["outlet_id"] = self._outlet_id(connection, row["outlet"])
             result = articles.store_articles(connection, rows)
