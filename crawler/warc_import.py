@@ -50,7 +50,7 @@ from crawler.warc import (
 from crawler.warc_input import NotAPage, Unreadable, WarcResponse, read_warc
 from db import articles, captures
 from db.config import Config
-from db.importer import Place, grow_pending_list, merge_pending_list
+from db.importer import Place, grow_pending_list, merge_pending_list_after_load
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ class WarcImport:
                 self._store(batch)
         finally:
             self.files.close()
-            merge_pending_list(self.engine)
+            merge_pending_list_after_load(self.engine)
         return self.summary
 
     def _pages(self, path: Path) -> Iterable[_Page]:

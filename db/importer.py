@@ -31,6 +31,7 @@ much, merged by anyone else's next write or by autovacuum.
 from __future__ import annotations
 
 import json
+import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,10 +43,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.articles import StoreResult, store_articles, upsert_outlet
 from db.import_formats import PARSERS, BadRecord, Record, content_hash, resolve_dates
 from db.models import Outlet
+
+logger = logging.getLogger(__name__)
 
 ImportFormat = Literal["jsonl", "news-please", "trafilatura"]
 BATCH_SIZE = 500
@@ -366,6 +370,19 @@ def merge_pending_list(engine: Engine, memory_kb: int = PENDING_LIST_LIMIT_KB) -
     return int(pages)
 
 
+def merge_pending_list_after_load(engine: Engine, memory_kb: int = PENDING_LIST_LIMIT_KB) -> None:
+    """:func:`merge_pending_list` when a bulk load ends, well or not. A merge that fails
+    (the database gone) is logged, not raised over the load's own outcome: the next
+    write that overflows the list merges it anyway."""
+    try:
+        merge_pending_list(engine, memory_kb)
+    except SQLAlchemyError:
+        logger.warning(
+            "the search index's pending list was not merged; the next write will merge it",
+            exc_info=True,
+        )
+
+
 @dataclass
 class _Loader:
     engine: Engine
@@ -394,7 +411,7 @@ class _Loader:
         finally:
             for lane in lanes:
                 lane.close()
-        merge_pending_list(self.engine, self.pending_list_kb)
+            merge_pending_list_after_load(self.engine, self.pending_list_kb)
         # The skipped records are in summary.errors, for the caller to report once.
         return self.summary
 

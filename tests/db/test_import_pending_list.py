@@ -88,6 +88,27 @@ def test_an_import_grows_the_pending_list_past_one_megabyte_and_merges_it_at_its
     assert _pending_pages(database_url) == 0
 
 
+def test_an_import_stopped_by_an_error_merges_its_pending_list(
+    engine: Engine, database_url: str
+) -> None:
+    batches: list[int] = []
+
+    def stop_at_the_third_batch(summary: ImportSummary) -> None:
+        batches.append(summary.new)
+        if len(batches) == 3:
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        import_file(
+            engine,
+            _lines("stopped", 400),
+            batch_size=50,
+            pending_list_kb=16 * 1024,
+            progress=stop_at_the_third_batch,
+        )
+    assert _pending_pages(database_url) == 0
+
+
 def test_nothing_of_an_imports_settings_outlives_it(engine: Engine) -> None:
     work_mem = _setting(engine, "work_mem")
     import_file(engine, _lines("settings", 3), pending_list_kb=8 * 1024)
