@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from akhbar.cli import cli
 from crawler.text import clean_text
@@ -29,6 +26,7 @@ from crawler.warc import iter_records
 from db import schema
 from db.engine import make_engine
 from tests.support import FIXTURES
+from tests.support.warc_records import HTML, Warc
 
 pytestmark = pytest.mark.db
 
@@ -38,7 +36,6 @@ VALLEY = (
 )
 HARBOUR = "https://courrier-littoral.example/culture/2022/07/10/le-festival-du-port-attire-un-public-record"
 LISTING = "https://www.valleyherald.example/news/"
-HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 def outlet_pages(outlet: str) -> list[tuple[str, bytes]]:
@@ -62,47 +59,6 @@ def expected_articles(outlet: str) -> dict[str, dict]:
         expected = json.loads(path.read_text(encoding="utf-8"))
         found[expected["url"]] = expected
     return found
-
-
-class Warc:
-    """Writes response records (with a request record before each, as crawlers do)."""
-
-    def __init__(self, path: Path, gz: bool = True) -> None:
-        self.handle = path.open("wb")
-        self.writer = WARCWriter(self.handle, gzip=gz)
-        self.clock = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-        self.offsets: list[int] = []
-
-    def response(
-        self, url: str, payload: bytes, headers: list[tuple[str, str]] = HTML, status="200 OK"
-    ) -> None:
-        self.clock += dt.timedelta(seconds=7)
-        date = self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
-        request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "x")], is_http_request=True)
-        self.writer.write_record(
-            self.writer.create_warc_record(
-                url,
-                "request",
-                payload=io.BytesIO(b""),
-                length=0,
-                http_headers=request,
-                warc_headers_dict={"WARC-Date": date},
-            )
-        )
-        self.offsets.append(self.handle.tell())
-        self.writer.write_record(
-            self.writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(payload),
-                length=len(payload),
-                http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
-                warc_headers_dict={"WARC-Date": date},
-            )
-        )
-
-    def close(self) -> None:
-        self.handle.close()
 
 
 @dataclass

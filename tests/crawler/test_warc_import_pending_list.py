@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine
 
@@ -15,32 +14,19 @@ from crawler.warc_import import WarcImportSummary, import_warcs
 from db import schema
 from db.config import Config
 from db.engine import make_engine
-from db.importer import SEARCH_INDEX
-from tests.crawler.test_warc_import import Warc
+from tests.support.pending_list import ONE_MB_PAGES, distinct_word, pending_pages
+from tests.support.warc_records import Warc
 
 pytestmark = pytest.mark.db
 
-LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-#: Pages of a 1 MB pending list (8 kB pages).
-ONE_MB_PAGES = 128
 ARTICLES = 300
 WORDS = 240
 BATCH = 50
 
 
-def _word(number: int) -> str:
-    """A distinct made-up Arabic word for each number."""
-    letters = []
-    while True:
-        number, digit = divmod(number, len(LETTERS))
-        letters.append(LETTERS[digit])
-        if not number:
-            return "".join(letters) + "ة"
-
-
 def _page(article: int) -> bytes:
     """An article page of ``WORDS`` words no other page has: that many index entries."""
-    words = [_word(article * WORDS + n) for n in range(WORDS)]
+    words = [distinct_word(article * WORDS + n) for n in range(WORDS)]
     paragraphs = "\n".join(
         f"<p>{' '.join(words[start : start + 40])}.</p>" for start in range(0, WORDS, 40)
     )
@@ -73,13 +59,6 @@ def archive(databases) -> Iterator[tuple[str, Engine]]:
     engine.dispose()
 
 
-def _pending_pages(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
-        row = conn.execute("SELECT pending_pages FROM pgstatginindex(%s)", (SEARCH_INDEX,))
-        return int(row.fetchone()[0])  # type: ignore[index]
-
-
 def test_a_warc_import_grows_the_pending_list_past_one_megabyte_and_merges_it_at_its_end(
     archive: tuple[str, Engine], source: Path, tmp_path: Path
 ) -> None:
@@ -87,14 +66,14 @@ def test_a_warc_import_grows_the_pending_list_past_one_megabyte_and_merges_it_at
     seen: list[int] = []
 
     def progress(summary: WarcImportSummary) -> None:
-        seen.append(_pending_pages(url))
+        seen.append(pending_pages(url))
 
     summary = import_warcs(
         engine, Config(data_dir=tmp_path), [source], batch_size=BATCH, progress=progress
     )
     assert summary.new == ARTICLES
     assert max(seen) > ONE_MB_PAGES
-    assert _pending_pages(url) == 0
+    assert pending_pages(url) == 0
 
 
 def test_a_warc_import_stopped_by_an_error_still_merges_what_it_wrote(
@@ -113,4 +92,4 @@ def test_a_warc_import_stopped_by_an_error_still_merges_what_it_wrote(
             engine, Config(data_dir=tmp_path), [source], batch_size=BATCH, progress=progress
         )
     assert stored[-1] == 3 * BATCH
-    assert _pending_pages(url) == 0
+    assert pending_pages(url) == 0

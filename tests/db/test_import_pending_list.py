@@ -14,27 +14,14 @@ from db import schema
 from db.articles import store_articles, upsert_outlet
 from db.importer import SEARCH_INDEX, ImportSummary, grow_pending_list, import_file
 from tests.support.articles import article_row
+from tests.support.pending_list import ONE_MB_PAGES, distinct_word, pending_pages
 
 pytestmark = pytest.mark.db
-
-LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-#: Pages of a 1 MB pending list (8 kB pages).
-ONE_MB_PAGES = 128
-
-
-def _word(number: int) -> str:
-    """A distinct made-up Arabic word for each number."""
-    letters = []
-    while True:
-        number, digit = divmod(number, len(LETTERS))
-        letters.append(LETTERS[digit])
-        if not number:
-            return "".join(letters) + "ة"
 
 
 def _body(article: int, words: int = 200) -> str:
     """An article of ``words`` words no other article has: ``words`` index entries."""
-    return " ".join(_word(article * words + n) for n in range(words))
+    return " ".join(distinct_word(article * words + n) for n in range(words))
 
 
 def _lines(prefix: str, count: int) -> Iterator[str]:
@@ -47,13 +34,6 @@ def _lines(prefix: str, count: int) -> Iterator[str]:
             "language": "ar",
         }
         yield json.dumps(record, ensure_ascii=False)
-
-
-def _pending_pages(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
-        row = conn.execute("SELECT pending_pages FROM pgstatginindex(%s)", (SEARCH_INDEX,))
-        return int(row.fetchone()[0])  # type: ignore[index]
 
 
 def _setting(engine: Engine, name: str) -> str:
@@ -78,14 +58,14 @@ def test_an_import_grows_the_pending_list_past_one_megabyte_and_merges_it_at_its
     seen: list[int] = []
 
     def progress(summary: ImportSummary) -> None:
-        seen.append(_pending_pages(database_url))
+        seen.append(pending_pages(database_url))
 
     summary = import_file(
         engine, _lines("grow", 400), batch_size=50, pending_list_kb=16 * 1024, progress=progress
     )
     assert summary.new == 400
     assert max(seen) > ONE_MB_PAGES
-    assert _pending_pages(database_url) == 0
+    assert pending_pages(database_url) == 0
 
 
 def test_an_import_stopped_by_an_error_merges_its_pending_list(
@@ -106,7 +86,7 @@ def test_an_import_stopped_by_an_error_merges_its_pending_list(
             pending_list_kb=16 * 1024,
             progress=stop_at_the_third_batch,
         )
-    assert _pending_pages(database_url) == 0
+    assert pending_pages(database_url) == 0
 
 
 def test_nothing_of_an_imports_settings_outlives_it(engine: Engine) -> None:
@@ -138,10 +118,10 @@ def test_what_an_import_killed_before_its_end_left_is_merged_by_the_next_write(
             article_row(outlet, f"https://killed.test/{n}", "عنوان", _body(n)) for n in range(400)
         ]
         store_articles(connection, rows)
-    assert _pending_pages(database_url) > ONE_MB_PAGES
+    assert pending_pages(database_url) > ONE_MB_PAGES
     with engine.begin() as connection:
         store_articles(connection, [article_row(outlet, "https://killed.test/next", "ع", "نص")])
-    assert _pending_pages(database_url) <= 1
+    assert pending_pages(database_url) <= 1
 
 
 def test_going_down_gives_the_index_its_one_megabyte_limit_back(empty_database_url: str) -> None:
