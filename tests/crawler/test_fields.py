@@ -24,13 +24,24 @@ from crawler.metadata import read_metadata
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fields"
 
 
-def read(name: str) -> tuple[object, str, list[str]]:
-    """The headline element, its text and the byline of a fixture page."""
+def _headline(name: str) -> tuple[object, str]:
+    """The headline element of a fixture page and its text."""
     root = parse((PAGES / name).read_text(encoding="utf-8"))
     meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
-    h1, title = fields.headline(root, meta)
+    return fields.headline(root, meta)
+
+
+def read(name: str) -> tuple[object, str, list[str]]:
+    """The headline element, its text and the byline of a fixture page."""
+    h1, title = _headline(name)
     scope = fields.container(h1) if h1 is not None else None
     return h1, title, fields.byline(scope, h1)
+
+
+def headings(name: str) -> tuple[str, set[str]]:
+    """The headline's text and the headings the body leaves out, of a fixture page."""
+    h1, title = _headline(name)
+    return title, fields.headings(fields.container(h1), h1)
 
 
 @pytest.mark.parametrize(
@@ -101,10 +112,7 @@ def test_an_article_wrapped_in_a_widget_or_sidebar_class_keeps_its_subheadings()
     """Page builders wrap the whole article in classes naming a widget or a sidebar
     (``elementor-widget-theme-post-content``, ``content-with-sidebar``): its own h2/h3 are
     not a box's, while the share, related and comment boxes' headings stay out."""
-    root = parse((PAGES / "boxed_subheadings.html").read_text(encoding="utf-8"))
-    meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
-    h1, title = fields.headline(root, meta)
-    found = fields.headings(fields.container(h1), h1)
+    title, found = headings("boxed_subheadings.html")
     assert "A van that leaves at five" not in found
     assert "Who pays for the flour" not in found
     assert {title, "Share this story", "More from the valley", "2 thoughts on this story"} <= found
@@ -114,10 +122,7 @@ def test_a_card_is_a_box_only_around_a_heading_linking_to_another_page() -> None
     """Recipe, review and Bootstrap cards (``mv-recipe-card``, ``card-body``) hold the
     article's own sections under plain headings; a card or teaser of another story is
     titled by a link to it."""
-    root = parse((PAGES / "card_sections.html").read_text(encoding="utf-8"))
-    meta = read_metadata(Selector(root=root, type="html"), tz="UTC", url="https://x.example/")
-    h1, title = fields.headline(root, meta)
-    found = fields.headings(fields.container(h1), h1)
+    title, found = headings("card_sections.html")
     assert "Ingredients" not in found
     assert "Instructions" not in found
     assert {title, "The ferry returns to the lake", "A new school for Montfort"} <= found
