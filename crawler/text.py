@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
+    "CJK_RE",
     "clean_paragraphs",
     "clean_text",
     "content_hash",
@@ -25,6 +26,9 @@ __all__ = [
 ]
 
 PARAGRAPH_SEPARATOR = "\n\n"
+
+#: Han and kana: scripts that write words without spaces between them.
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 # Invisible characters that carry no text: BOM / zero-width no-break space,
 # zero-width space, word joiner, soft hyphen-free controls. ZWNJ/ZWJ and the

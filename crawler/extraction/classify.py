@@ -35,12 +35,11 @@ from urllib.parse import unquote, urlsplit
 from crawler.elements import element_text
 from crawler.jsonld import ARTICLE_TYPES
 from crawler.metadata import PageMetadata
+from crawler.text import CJK_RE
 
 _WORD = re.compile(r"\w+")
 #: A word of letters in a URL segment (``2025``, ``_`` and ``-`` separate words).
 _LETTERS = re.compile(r"[^\W\d_]+")
-#: Han, kana: scripts that write words without spaces between them.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: The end of a sentence in any script: Latin/Arabic punctuation before a space, or CJK's.
 _SENTENCE_END = re.compile(r"[.!?؟۔।][\"'”’»)\]]*(?:\s|$)|[。！？]")
 
@@ -207,7 +206,7 @@ class Evidence:
 
 def size(text: str) -> int:
     """Length of *text* in letters, a CJK character (a short word by itself) counting three."""
-    return len(text) + (CJK_WEIGHT - 1) * len(_CJK.findall(text))
+    return len(text) + (CJK_WEIGHT - 1) * len(CJK_RE.findall(text))
 
 
 def read_signs(root: Any, meta: PageMetadata, url: str) -> Signs:

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.elements import element_text
 from crawler.metadata import PageMetadata
-from crawler.text import clean_text
+from crawler.text import CJK_RE, clean_text
 
 _WORD = re.compile(r"\w+")
 #: Class or id tokens of a byline.
@@ -65,7 +65,6 @@ _HOST_NOISE = frozenset({"www", "m", "amp", "co", "com", "org", "net", "gov", "a
 #: Words glued before a headline in its ``h1``: a label (``Title:``, ``Blog:``) or a date.
 _GLUED_LABEL = re.compile(r"^(?:\w+\s*[:|]|[\w ,./-]*\d[\w ,./-]*)$")
 #: Chinese and Japanese characters, written without spaces between words.
-_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 #: A domain used as the site's name (``Newegg.com``, ``web.dev``).
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?؟:،,;؛…。！？]$")
@@ -118,7 +117,7 @@ def headline(root: Any, meta: PageMetadata) -> tuple[Any | None, str]:
     lone = h1s[0] if len(h1s) == 1 else None
     if lone is not None and _links_elsewhere(lone[0], meta.canonical_url):
         lone = None  # a teaser of another story
-    if lone is not None and 4 <= word_count(lone[1]) <= 25:
+    if lone is not None and 4 <= headline_words(lone[1]) <= 25:
         return lone
     if references:
         return (lone[0] if lone is not None else None), references[0]
@@ -139,11 +138,12 @@ def _page_of(url: str) -> str:
     return f"{parts.hostname or ''}{parts.path.rstrip('/')}"
 
 
-def word_count(text: str) -> int:
-    """Words of a text; in Chinese or Japanese, written without spaces, two characters
-    count as one word."""
-    ideographs = len(_IDEOGRAPH.findall(text))
-    return len(_WORD.findall(_IDEOGRAPH.sub("", text))) + (ideographs + 1) // 2
+def headline_words(text: str) -> int:
+    """Words of a headline; in Chinese or Japanese, written without spaces, two
+    characters count as one word (:func:`crawler.text.word_count` counts a whole run as
+    one)."""
+    ideographs = len(CJK_RE.findall(text))
+    return len(_WORD.findall(CJK_RE.sub("", text))) + (ideographs + 1) // 2
 
 
 def heading_text(el: Any) -> str:

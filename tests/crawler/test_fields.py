@@ -90,8 +90,8 @@ def test_a_label_glued_before_the_h1_text_is_dropped() -> None:
 
 
 def test_chinese_words_are_counted_by_characters() -> None:
-    assert fields.word_count("南方多地迎来强降雨") == 5
-    assert fields.word_count("VPN Services") == 2
+    assert fields.headline_words("南方多地迎来强降雨") == 5
+    assert fields.headline_words("VPN Services") == 2
 
 
 @pytest.mark.parametrize(
