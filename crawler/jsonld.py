@@ -163,12 +163,14 @@ def person_names(
     return unique_names(names)
 
 
-#: What opens a byline rather than a name: ``By``, ``Written by``, ``بقلم:``, ``كتب``.
-_BYLINE_LABEL = re.compile(
-    r"^(?:(?:written|posted|reported|authored|story|text|words)\s+by|by|par|por"
-    r"|بقلم|بواسطة|كتبت|كتب|كتابة|إعداد|اعداد|تحرير)(?:\s*[:：/–—-]\s*|\s+)(?=\w)",
-    re.IGNORECASE,
+#: What opens a byline rather than a name, in the languages we read: ``By``, ``Written
+#: by``, ``par``, ``بقلم``, ``كتب`` (a pattern to build on; match it case-insensitively).
+BYLINE_LABELS = (
+    r"(?:(?:written|posted|reported|authored|article|story|text|words|recipe|view all posts)"
+    r"\s+by|by|authors?|par|von|por|بقلم|بواسطة|كتبت|كتب|كتابة|إعداد|اعداد|تحرير)"
 )
+#: A byline label before a declared name, with what separates it from the name.
+_BYLINE_LABEL = re.compile(rf"^{BYLINE_LABELS}(?:\s*[:：/–—-]\s*|\s+)(?=\w)", re.IGNORECASE)
 #: Punctuation around a name (``"David Kim"``, ``, USA TODAY``).
 _EDGE_PUNCTUATION = "\"'“”‘’«»„,;:|·•-–—/ "
 #: Where an outlet may follow the person's name: ``Jane Roe, The Commercial Appeal``,

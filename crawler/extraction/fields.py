@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.elements import element_text
+from crawler.jsonld import BYLINE_LABELS
 from crawler.metadata import PageMetadata
 from crawler.text import CJK_RE, clean_text
 
@@ -41,12 +42,10 @@ def _token(word: str) -> re.Pattern[str]:
 
 _BOX_TOKEN = _token(_BOX_WORD)
 _TEASER_TOKEN = _token(_TEASER_WORD)
-#: "By", "بقلم:", "كتب:" before a byline's name.
+#: A byline label opening a line shown on the page (``By``, ``بقلم:``), also glued to a
+#: name as some templates print it (``ByAmy Roeder``).
 _BYLINE_LABEL = re.compile(
-    r"^\s*(?:(?:written|posted|reported|authored|article|story|text|words|recipe"
-    r"|view all posts)\s+by|by|authors?|par|von|por|بقلم|كتب|كتبت|إعداد|اعداد)"
-    r"(?:(?!\w)|(?<=[bB]y)(?-i:(?=[A-Z])))\s*[:：]?\s*",
-    re.IGNORECASE,
+    rf"^\s*{BYLINE_LABELS}(?:(?!\w)|(?<=[bB]y)(?-i:(?=[A-Z])))\s*[:：]?\s*", re.IGNORECASE
 )
 #: What joins two names in a byline (``Jane Roe and John Doe``, ``أحمد و سارة``).
 _JOINED_AFTER = re.compile(r"(?:,|&|\b(?:and|et|und|y|e)|\sو)$", re.IGNORECASE)
