@@ -119,15 +119,16 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     left out; other headings the caller knows are its business (a subheading inside
     the text is part of it here).
     """
-    text = _trafilatura(tree, url, fast=True)
+    source = _without_comments(tree)
+    text = _trafilatura(source, url, fast=True)
     visible = _visible_length(tree)
     content = visible - _frame_length(tree)
     if len(text) < SHORT_SHARE * content:
-        fuller = _trafilatura(tree, url, fast=False)
+        fuller = _trafilatura(source, url, fast=False)
         if len(fuller) > len(text):
             text = fuller
     elif len(text) > WHOLE_SHARE * visible and visible >= WHOLE_MIN_CHARS:
-        narrower = _trafilatura(tree, url, fast=False)
+        narrower = _trafilatura(source, url, fast=False)
         if narrower and len(narrower) < len(text):
             text = narrower
     left_out = _headlines(tree) | _comment_texts(tree)
@@ -135,6 +136,23 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     if len(text) < SECOND_OPINION_SHARE * content:
         paragraphs = _readability_if_it_extends(tree, paragraphs, left_out)
     return paragraphs
+
+
+def _without_comments(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """*tree*, or a copy without its HTML comments when one sits inside a text.
+
+    Pages rendered by React mark the seams of a paragraph's text with empty comments
+    (``I like <!-- -->our<!-- --> situation``); trafilatura, which parses the HTML it
+    is given with comments removed, stops a paragraph at the first comment it finds in
+    a tree, and the rest of the paragraph is lost. Stripping them joins each comment's
+    text to the text before it, as its parser would have. Most pages have none inside a
+    text: they are read as they are, without the copy.
+    """
+    if not any(c.tail and not c.tail.isspace() for c in tree.iter(lxml.etree.Comment)):
+        return tree
+    copied = copy.deepcopy(tree)
+    lxml.etree.strip_tags(copied, lxml.etree.Comment)
+    return copied
 
 
 def _paragraphs(text: str, tree: lxml.html.HtmlElement, left_out: set[str]) -> list[str]:

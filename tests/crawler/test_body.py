@@ -167,3 +167,17 @@ def test_picture_credits_and_advertising_labels(line: str) -> None:
 )
 def test_prose_about_photos_and_ads_is_not_a_label(line: str) -> None:
     assert not is_label(line)
+
+
+def test_paragraph_split_by_rendering_comments_is_kept_whole() -> None:
+    """React pages mark the seams of a paragraph's text with empty comments
+    (``adding <!-- -->three<!-- --> boats``): the text after them is the same paragraph."""
+    tree = page("rendered_seams.html")
+    assert main_text(tree, URL) == texts(tree, "//article/p")
+
+
+def test_callers_tree_keeps_its_comments() -> None:
+    tree = page("rendered_seams.html")
+    before = lxml.html.tostring(tree)
+    main_text(tree, URL)
+    assert lxml.html.tostring(tree) == before
