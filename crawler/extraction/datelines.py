@@ -219,7 +219,8 @@ def _read_line(
     """
     machine = None
     attr = el.get("datetime") if el.tag == "time" else None
-    if el.tag == "abbr":
+    if el.tag == "abbr" or (marked and el.tag != "time"):
+        # A date line's title tells its date (``<a class="date" title="12th December 2018">``).
         attr = el.get("title")
     if attr:
         machine = machine_date(attr, lang)
@@ -236,6 +237,10 @@ def _read_line(
         context = text
     # The element's own text first; its parent's when the date is split in spans.
     found, source = find_text_date(text, UTC, lang), text
+    if found is None and len(el):
+        # A date printed in parts, as a badge: ``<span>Mai</span><span>06</span>2018``.
+        spaced = " ".join(" ".join(el.itertext()).split())
+        found, source = find_text_date(spaced, UTC, lang), spaced
     if (found is None or found.at is None) and context != text:
         wider = find_text_date(context, UTC, lang)
         if wider and (found is None or (wider.day == found.day and wider.at)):

@@ -19,7 +19,7 @@ PUBLISHED_META = (
     "publishdate", "publication_date", "date_published", "pubdate", "og:pubdate", "pub_date",
     "originalpublicationdate", "article.published", "article_date_original", "article.created",
     "citation_publication_date", "citation_date", "citation_online_date",
-    "prism.publicationdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
+    "prism.publicationdate", "dc.date.issued", "dcterms.issued", "dc.issued", "dc.date.created",
     "dcterms.created", "dc.created", "dc.date", "dcterms.date", "date", "parsely-pub-date",
     "sailthru.date", "cxenseparse:recs:publishtime", "weibo:article:create_at", "bt:pubdate",
     "rnews:datepublished", "shareaholic:article_published_time", "release_date",
@@ -42,6 +42,10 @@ _OTHER_PUBLISHED_META = re.compile(r"publi(?:sh|cation)|pubdate|datepub|postdate
 _KEY_PUNCTUATION = re.compile(r"[^a-z]")
 #: The microdata properties of a date.
 DATE_ITEMPROPS = ("datePublished", "dateCreated", "dateModified")
+#: The same by their lower-cased spelling: pages write ``itemprop="datecreated"`` too.
+_ITEMPROPS = {prop.lower(): prop for prop in DATE_ITEMPROPS}
+#: Dublin Core prefixes written RDFa-style (``property="dc:created"``) for the dotted names.
+_DC_PREFIXES = ("dc:", "dcterms:")
 
 #: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``),
 #: in other languages too (``datum``, ``fecha``, ``tarih``, ``zeitstempel``, ``publicacao``).
@@ -129,8 +133,8 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                 positions[el] = i
             if tag == "html":
                 lang = el.get("lang") or el.get("xml:lang") or lang
-            prop = el.get("itemprop")
-            if prop in DATE_ITEMPROPS:
+            prop = _itemprop(el)
+            if prop:
                 itemprops.append((prop, el))
             if tag not in _NO_TEXT_TAGS:
                 if tag in ("time", "abbr") or _date_classed(el, date_classes):
@@ -184,16 +188,26 @@ def _date_classed(el: Any, known: dict[tuple[str, str], bool]) -> bool:
     return found
 
 
+def _itemprop(el: Any) -> str | None:
+    """The date property an element's ``itemprop`` names, whatever its case."""
+    prop = el.get("itemprop")
+    return _ITEMPROPS.get(prop.strip().lower()) if prop else None
+
+
 def _read_meta(
     el: Any, metas: list[tuple[int, str]], modified: list[str], itemprops: list[Any]
 ) -> None:
-    content = (el.get("content") or "").strip()
+    # Microdata <meta> elements write their value as a datetime attribute too.
+    content = (el.get("content") or el.get("datetime") or "").strip()
     if not content:
         return
-    if el.get("itemprop") in DATE_ITEMPROPS:
-        itemprops.append((el.get("itemprop"), el))
+    prop = _itemprop(el)
+    if prop:
+        itemprops.append((prop, el))
         return
     key = (el.get("property") or el.get("name") or "").strip().lower()
+    if key.startswith(_DC_PREFIXES):
+        key = key.replace(":", ".", 1)
     if key in _PUBLISHED_META:
         metas.append((_PUBLISHED_META[key], content))
     elif key in _MODIFIED_META:

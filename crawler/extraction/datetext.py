@@ -44,50 +44,75 @@ def fold(text: str) -> str:
     )
 
 
-#: Month names, one month per line (a month may take several): English, French, German,
-#: Spanish, Catalan, Italian, Portuguese, Dutch, the Nordic languages, Finnish, Estonian,
-#: Hungarian, Romanian, Czech, Slovak, Polish, Lithuanian, Serbian, Russian, Ukrainian,
-#: Bulgarian, Greek, Turkish, Indonesian, Malay and Hindi; full, genitive and abbreviated.
+#: Month names, one month per line (a month may take several): English, French, German
+#: (Austrian ``Jänner``, ``Feber``), Spanish, Catalan, Italian, Portuguese, Dutch, the Nordic
+#: languages, Finnish, Estonian, Hungarian, Romanian, Czech, Slovak, Polish, Lithuanian,
+#: Latvian, Serbian, Croatian, Slovenian, Albanian, Russian, Ukrainian, Belarusian,
+#: Bulgarian, Macedonian, Greek, Turkish, Azerbaijani, Uzbek, Kazakh, Armenian, Indonesian,
+#: Malay, Tagalog, Swahili, Welsh and Hindi; full, genitive and abbreviated. Croatian
+#: ``listopad`` is October, Czech and Polish November: it is read as November.
 _MONTH_LINES = """
  1 january jan janvier janv januar jänner enero ene gener gennaio gen janeiro januari январь
  1 января янв stycznia styczeń styczen sty ιανουαρίου ιανουάριος ιαν ocak tammikuuta tammikuu
  1 jaanuar január ianuarie ledna leden januára sausio јануар січня січень януари जनवरी
+ 1 siječanj siječnja januarja janvāris janvāra sausis janar հունվար հունվարի қаңтар yanvar
+ 1 студзеня студзень јануари ionawr oca
  2 february feb fevrier févr fevr février februar febrero febrer febbraio fevereiro fev
  2 februari февраль февраля фев lutego luty lut φεβρουαρίου φεβρουάριος φεβ şubat pebruari
  2 helmikuuta helmikuu veebruar február februarie února únor februára vasario фебруар лютого
  2 лютий февруари फ़रवरी फरवरी
+ 2 feber febr veljača veljače februarja februāris vasaris shkurt փետրվար փետրվարի ақпан fevral
+ 2 лютага люты pebrero chwefror sub
  3 march mar mars märz marz marzo març março marco maart mrt март марта мар marca marzec
  3 μαρτίου μάρτιος μαρ mart marts maret mac maaliskuuta maaliskuu március márc martie března
  3 březen kovo березня березень मार्च
+ 3 ožujak ožujka marec marta kovas մարտ մարտի наурыз сакавіка сакавік marso machi mawrth
  4 april apr avril abril aprile abr апрель апреля апр kwietnia kwiecień kwi απριλίου
  4 απρίλιος απρ nisan huhtikuuta huhtikuu aprill április aprilie dubna duben apríla
  4 balandžio квітня квітень април अप्रैल
+ 4 travanj travnja aprīļa balandis prill ապրիլ ապրիլի сәуір aprel красавіка красавік aprili
+ 4 ebrill nis
  5 may mai mayo maig maggio mag maio mei май мая maja maj μαΐου μαΐος μάιος μαϊ μαΐ mayıs
  5 toukokuuta toukokuu május května květen mája gegužės мај травня травень मई
+ 5 svibanj svibnja maijs maija gegužė մայիս մայիսի мамыр траўня
  6 june jun juin juni junio juny giugno giu junho июнь июня июн czerwca czerwiec cze ιουνίου
  6 ιούνιος ιουν haziran kesäkuuta kesäkuu juuni június iunie června červen júna birželio
  6 јун червня червень юни जून
+ 6 lipanj lipnja junij junija jūnijs birželis qershor հունիս հունիսի маусым iyun чэрвеня
+ 6 чэрвень јуни hunyo mehefin haz
  7 july jul juillet juli julio juliol luglio lug julho июль июля июл lipca lipiec lip
  7 ιουλίου ιούλιος ιουλ temmuz julai heinäkuuta heinäkuu juuli július iulie července
  7 červenec júla liepos јул липня липень юли जुलाई
+ 7 srpanj srpnja julij julija jūlijs liepa korrik հուլիս հուլիսի шілде iyul ліпеня ліпень јули
+ 7 hulyo gorffennaf tem
  8 august aug août aout agosto ago agost augustus augusti август августа авг sierpnia
  8 sierpień sie αυγούστου αύγουστος αυγ ağustos agustus ogos elokuuta elokuu augusztus
  8 srpna srpen augusta rugpjūčio avgust серпня серпень अगस्त
+ 8 kolovoz kolovoza avgusta augusts rugpjūtis gusht օգոստոս օգոստոսի тамыз avqust жніўня
+ 8 жнівень agosti awst ağu
  9 september sep sept septembre setembre settembre set septiembre setembro сентябрь
  9 сентября сен сент września wrzesień wrz σεπτεμβρίου σεπτέμβριος σεπ eylül syyskuuta
  9 syyskuu szeptember szept septembrie září septembra rugsėjo septembar септембар вересня
  9 вересень септември सितंबर सितम्बर
+ 9 rujan rujna septembris rugsėjis shtator սեպտեմբեր սեպտեմբերի қыркүйек sentyabr sentabr
+ 9 верасня верасень setyembre septemba medi eyl
 10 october oct octobre oktober okt octubre ottobre ott outubro out октябрь октября окт
 10 października październik paź οκτωβρίου οκτώβριος οκτ ekim lokakuuta lokakuu oktoober
 10 október octombrie října říjen októbra spalio oktobar октобар жовтня жовтень октомври
 10 अक्टूबर
+10 oktobris spalis tetor հոկտեմբեր հոկտեմբերի қазан oktyabr oktabr кастрычніка кастрычнік
+10 oktubre oktoba hydref eki
 11 november nov novembre noviembre novembro ноябрь ноября ноя listopada listopad lis
 11 νοεμβρίου νοέμβριος νοε kasım nopember marraskuuta marraskuu noiembrie listopadu
 11 novembra lapkričio novembar новембар листопада листопад ноември नवंबर नवम्बर
+11 studeni studenoga studenog novembris lapkritis nëntor նոյեմբեր նոյեմբերի қараша noyabr
+11 лістапада лістапад nobyembre novemba tachwedd kas
 12 december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro декабрь
 12 декабря дек grudnia grudzień gru δεκεμβρίου δεκέμβριος δεκ aralık desember desembre
 12 disember joulukuuta joulukuu detsember decembrie prosince prosinec decembra gruodžio
 12 decembar децембар грудня грудень декември दिसंबर दिसम्बर
+12 prosinac prosinca decembris gruodis dhjetor դեկտեմբեր դեկտեմբերի желтоқсан dekabr снежня
+12 снежань disyembre desemba rhagfyr ara
 """
 _MONTHS = {
     fold(name): int(line.split()[0])

@@ -248,6 +248,19 @@ def test_parse_date_text_days(text: str, lang: str | None, expected: date) -> No
         ("2025 年 03 月 14 日 星期五", date(2025, 3, 14)),
         ("2025년 3월 14일", date(2025, 3, 14)),  # Korean
         ("14 मार्च 2025", date(2025, 3, 14)),  # Hindi
+        ("14. Feber 2025", date(2025, 2, 14)),  # Austrian German
+        ("14. ožujka 2025.", date(2025, 3, 14)),  # Croatian
+        ("14. marca 2025", date(2025, 3, 14)),  # Slovenian, Polish
+        ("14. jūnijs 2025", date(2025, 6, 14)),  # Latvian
+        ("14 qershor 2025", date(2025, 6, 14)),  # Albanian
+        ("14 Şub 2025", date(2025, 2, 14)),  # Turkish, abbreviated
+        ("14 сакавіка 2025", date(2025, 3, 14)),  # Belarusian
+        ("14 наурыз 2025", date(2025, 3, 14)),  # Kazakh
+        ("14 iyun 2025", date(2025, 6, 14)),  # Azerbaijani, Uzbek
+        ("14 հունիսի 2025", date(2025, 6, 14)),  # Armenian
+        ("14 Hunyo 2025", date(2025, 6, 14)),  # Tagalog
+        ("14 Septemba 2025", date(2025, 9, 14)),  # Swahili
+        ("14 Mehefin 2025", date(2025, 6, 14)),  # Welsh
     ],
 )
 def test_month_names_of_major_languages(text: str, expected: date) -> None:
@@ -338,6 +351,35 @@ def test_comment_right_under_the_headline_is_still_a_comment() -> None:
 )
 def test_publication_meta_names_sites_coin(meta: str) -> None:
     assert dates_of("<h1>Title</h1>", meta).published_date == date(2021, 2, 16)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta property="dc:created" content="2021-02-16">',
+        '<meta property="dcterms:issued" content="2021-02-16">',
+        '<meta name="DC.Issued" content="2021-02-16">',
+    ],
+)
+def test_dublin_core_publication_meta_dotted_or_prefixed(meta: str) -> None:
+    assert dates_of("<h1>Title</h1>", meta).published_date == date(2021, 2, 16)
+
+
+def test_microdata_meta_with_a_datetime_attribute_in_any_case() -> None:
+    head = '<meta itemprop="datecreated" datetime="2021-02-16">'
+    assert dates_of("<h1>Title</h1>", head).published_date == date(2021, 2, 16)
+
+
+def test_date_line_printed_in_parts_as_a_badge() -> None:
+    body = """<h1>Title</h1><p class="date"><span>Mai</span><span>06</span><span>2018</span></p>
+      <p>Text.</p>"""
+    assert dates_of(body).published_date == date(2018, 5, 6)
+
+
+def test_date_line_title_tells_its_date() -> None:
+    body = f"""<h1>Title</h1><a class="ribbon date" title="12th December 2018" href="{URL}">
+      Permalink</a><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2018, 12, 12)
 
 
 def test_coined_meta_names_of_updates_and_expiry_are_not_publication() -> None:
