@@ -77,6 +77,10 @@ CARD_LEVELS = 5
 #: Words of such a card, its date's among them: a headline, not a date linked to its archive.
 CARD_WORDS = 7
 _HEADINGS = ("h2", "h3", "h4")
+#: Headings that carry a post's title on a page without ``h1``.
+_TITLE_HEADINGS = ("h2", "h3")
+#: Fewest words of such a heading.
+TITLE_HEADING_WORDS = 3
 #: What is printed besides the date on a line found by its text alone (a label, a name).
 MAX_RESIDUE = 30
 #: The same for a line close under the headline: a byline with the author's name and title.
@@ -113,25 +117,44 @@ class LineDates:
 
 
 def headline_of(tree: Any, headline: Any | None) -> Any | None:
-    """The given headline, else the ``h1`` sharing most words with the page's title.
+    """The given headline, else the ``h1`` sharing most words with the page's title, else
+    (a page without ``h1``) the first ``h2`` or ``h3`` the title holds.
 
-    Blogs and newsletters put their own name in an ``h1`` above the post's.
+    Blogs and newsletters put their own name in an ``h1`` above the post's; some
+    themes print the post's title in an ``h2`` or ``h3`` and no ``h1`` at all.
     """
     if headline is not None:
         return headline
     h1s = [h for h in tree.iter("h1") if element_text(h)]
-    if len(h1s) <= 1:
-        return h1s[0] if h1s else None
-    title = next(
-        (el.get("content") for el in tree.iter("meta") if el.get("property") == "og:title"), None
-    )
-    title = title or next((element_text(el) for el in tree.iter("title")), "")
-    words = set(_WORD.findall(title.casefold()))
+    if not h1s:
+        return _titled_heading(tree)
+    if len(h1s) == 1:
+        return h1s[0]
+    words = set(_WORD.findall(_declared_title(tree).casefold()))
 
     def shared(h1: Any) -> int:
         return len(words & set(_WORD.findall(element_text(h1).casefold())))
 
     return max(h1s, key=shared)
+
+
+def _declared_title(tree: Any) -> str:
+    """The page's ``og:title``, else its ``<title>``."""
+    title = next(
+        (el.get("content") for el in tree.iter("meta") if el.get("property") == "og:title"), None
+    )
+    return title or next((element_text(el) for el in tree.iter("title")), "")
+
+
+def _titled_heading(tree: Any) -> Any | None:
+    """The first ``h2`` or ``h3`` whose whole text the page's title holds: the post's title
+    (a box's name, "Recent posts", is in no title)."""
+    title = " ".join(_declared_title(tree).casefold().split())
+    for heading in tree.iter(*_TITLE_HEADINGS):
+        text = element_text(heading).casefold()
+        if len(_WORD.findall(text)) >= TITLE_HEADING_WORDS and text in title:
+            return heading
+    return None
 
 
 def near_top(headline: Any) -> Any:

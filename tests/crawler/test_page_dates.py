@@ -631,3 +631,13 @@ def test_ambiguous_numeric_date_read_in_the_order_of_a_machine_date() -> None:
       <time datetime="2025-12-02">December 02, 2025</time></div>"""
     tree = lxml.html.document_fromstring(f"<html lang='en'><body>{body}</body></html>")
     assert find_dates(tree, URL).published_date == date(2025, 12, 2)
+
+
+def test_post_title_in_an_h3_on_a_page_without_h1() -> None:
+    head = "<title>Elephant poacher sentenced to the maximum &lsaquo; Wildlife News</title>"
+    body = f"""<div class="sidebar_content"><div class="post_header">
+      <h3><a href="{URL}">Elephant poacher sentenced to the maximum</a></h3>
+      <div class="post_detail_item">27 Sep 2016</div></div><p>Text.</p></div>
+      <div class="sidebar"><h3>Recent posts</h3><ul><li><a href="/other">Other story</a>
+      <span class="post-date">09/09/2019</span></li></ul></div>"""
+    assert dates_of(body, head).published_date == date(2016, 9, 27)
