@@ -46,6 +46,13 @@ DATE_ITEMPROPS = ("datePublished", "dateCreated", "dateModified")
 _ITEMPROPS = {prop.lower(): prop for prop in DATE_ITEMPROPS}
 #: Dublin Core prefixes written RDFa-style (``property="dc:created"``) for the dotted names.
 _DC_PREFIXES = ("dc:", "dcterms:")
+#: RDFa date properties of an element in the body (Drupal writes ``<span property="dc:date
+#: dc:created" content="...">``), read as the microdata property of the same meaning.
+_RDFA_DATES = {
+    "dc:created": "dateCreated", "dcterms:created": "dateCreated", "dc:date": "dateCreated",
+    "dc:issued": "datePublished", "dcterms:issued": "datePublished",
+    "dc:modified": "dateModified", "dcterms:modified": "dateModified",
+}  # fmt: skip
 
 #: Class or id of a visible date line (``news-date``, ``post-meta``, ``entry-time``, ``byline``),
 #: in other languages too (``datum``, ``fecha``, ``tarih``, ``zeitstempel``, ``publicacao``).
@@ -133,7 +140,7 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                 positions[el] = i
             if tag == "html":
                 lang = el.get("lang") or el.get("xml:lang") or lang
-            prop = _itemprop(el)
+            prop = _itemprop(el) or _rdfa_date(el)
             if prop:
                 itemprops.append((prop, el))
             if tag not in _NO_TEXT_TAGS:
@@ -192,6 +199,15 @@ def _itemprop(el: Any) -> str | None:
     """The date property an element's ``itemprop`` names, whatever its case."""
     prop = el.get("itemprop")
     return _ITEMPROPS.get(prop.strip().lower()) if prop else None
+
+
+def _rdfa_date(el: Any) -> str | None:
+    """The microdata property an element's RDFa date ``property`` with a ``content`` means."""
+    names = el.get("property")
+    if not names or not el.get("content"):
+        return None
+    props = [_RDFA_DATES.get(name) for name in names.lower().split()]
+    return next((prop for prop in props if prop), None)
 
 
 def _read_meta(

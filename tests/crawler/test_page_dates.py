@@ -641,3 +641,17 @@ def test_post_title_in_an_h3_on_a_page_without_h1() -> None:
       <div class="sidebar"><h3>Recent posts</h3><ul><li><a href="/other">Other story</a>
       <span class="post-date">09/09/2019</span></li></ul></div>"""
     assert dates_of(body, head).published_date == date(2016, 9, 27)
+
+
+def test_rdfa_date_of_the_article_in_the_body() -> None:
+    body = """<h1>Title</h1><div class="submitted"><span property="dc:date dc:created"
+      content="2019-03-04T10:00:00+01:00">Submitted by admin on Tue, 03/04/2019 - 10:00</span>
+      </div><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2019, 3, 4)
+
+
+def test_rdfa_date_of_a_comment_is_not_the_page_date() -> None:
+    body = """<h1>Title</h1><p>Text.</p><div class="comments"><div class="comment">
+      <span property="dc:date dc:created" content="2019-03-04T10:00:00+01:00">Comment</span>
+      </div></div>"""
+    assert dates_of(body).published_date is None
