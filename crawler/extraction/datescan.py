@@ -220,7 +220,8 @@ def _read_meta(
     prop = _itemprop(el)
     if prop:
         itemprops.append((prop, el))
-        return
+    # A name it also has ranks it among the metas (``itemprop="datePublished"
+    # property="article:published_time"`` before a coined ``date``).
     key = (el.get("property") or el.get("name") or "").strip().lower()
     if key.startswith(_DC_PREFIXES):
         key = key.replace(":", ".", 1)

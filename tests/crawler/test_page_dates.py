@@ -655,3 +655,10 @@ def test_rdfa_date_of_a_comment_is_not_the_page_date() -> None:
       <span property="dc:date dc:created" content="2019-03-04T10:00:00+01:00">Comment</span>
       </div></div>"""
     assert dates_of(body).published_date is None
+
+
+def test_meta_with_both_itemprop_and_property_ranks_by_its_property() -> None:
+    head = """<meta name="date" content="2020-02-18 T 07:20:50 +0330">
+      <meta itemprop="datePublished" property="article:published_time"
+      content="2020-02-18T03:25:00Z">"""
+    assert dates_of("<h1>Title</h1>", head).published_at == utc(2020, 2, 18, 3, 25)
