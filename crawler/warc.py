@@ -162,7 +162,7 @@ class WarcFiles:
         response_record = (
             _revisit_record(writer, fetch, digest, revisit, date)
             if revisit is not None
-            else _response_record(writer, fetch, date)
+            else _response_record(writer, fetch, digest, date)
         )
         response_id = response_record.rec_headers.get_header("WARC-Record-ID")
         request = _member(_request_record(writer, fetch, date, response_id))
@@ -255,14 +255,16 @@ def _http_response_headers(fetch: Fetch) -> StatusAndHeaders:
     return StatusAndHeaders(f"{fetch.status} {reason}".strip(), headers, protocol="HTTP/1.1")
 
 
-def _response_record(writer: WARCWriter, fetch: Fetch, date: str) -> ArcWarcRecord:
+def _response_record(writer: WARCWriter, fetch: Fetch, digest: str, date: str) -> ArcWarcRecord:
+    # warcio hashes the payload itself unless told its digest: the body would be hashed a
+    # third time (ours for revisits, warcio's payload digest, its block digest).
     return writer.create_warc_record(
         fetch.url,
         "response",
         payload=io.BytesIO(fetch.body),
         length=len(fetch.body),
         http_headers=_http_response_headers(fetch),
-        warc_headers_dict={"WARC-Date": date},
+        warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest},
     )
 
 
