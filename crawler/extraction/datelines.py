@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -89,6 +89,9 @@ MAX_CLOSE_RESIDUE = 60
 LABEL_LEVELS = 2
 #: Longest label printed apart from its date ("Published", "Last updated on").
 MAX_LABEL = 40
+#: A line's machine value this much later than the day it prints as the publication is a
+#: later save's (closer, it is the same moment in another zone).
+SAVED_LATER = timedelta(days=1)
 #: Elements this far after the headline are its byline block: a box there holding a date
 #: (an ``aside``, a ``post-card__meta``) is the article's own, unless readers wrote it.
 CLOSE_AFTER = 40
@@ -284,6 +287,10 @@ def _read_line(
         label = _label_before(el)
     published = bool(_PUBLISHED.search(label))
     updated = bool(_UPDATED.search(label)) and not published
+    if published and machine and printed and printed.day < machine.day - SAVED_LATER:
+        # ``<time datetime="2019-07-03T10:18Z">Publié le 29 juin 2019</time>``: the value is
+        # a later save's; the day the line says it was published is the publication.
+        machine = None
     return _Line(machine, printed, updated, published or updated)
 
 

@@ -662,3 +662,20 @@ def test_meta_with_both_itemprop_and_property_ranks_by_its_property() -> None:
       <meta itemprop="datePublished" property="article:published_time"
       content="2020-02-18T03:25:00Z">"""
     assert dates_of("<h1>Title</h1>", head).published_at == utc(2020, 2, 18, 3, 25)
+
+
+def test_time_value_days_after_the_day_it_prints_is_a_later_save() -> None:
+    body = """<h1>Title</h1><div class="time"><time datetime="2019-07-03T10:18:46Z">Publié le
+      29 juin 2019</time></div><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2019, 6, 29)
+
+
+def test_time_value_a_day_off_its_printed_day_is_the_same_moment() -> None:
+    body = """<h1>Title</h1><time datetime="2019-06-30T01:30:00Z">29 juin 2019</time>
+      <p>Text.</p>"""
+    assert dates_of(body).published_date == date(2019, 6, 30)
+
+
+def test_time_value_stands_against_an_unlabelled_earlier_printed_day() -> None:
+    body = """<h1>Title</h1><time datetime="2024-12-20">August 28, 2024</time><p>Text.</p>"""
+    assert dates_of(body).published_date == date(2024, 12, 20)
