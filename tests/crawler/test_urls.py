@@ -132,6 +132,16 @@ def test_relative_urls_are_joined_with_the_base(href, expected):
     assert normalize_url(href, base=f"{CASA}/world/2019/02/07/index.html") == expected
 
 
+@pytest.mark.parametrize(
+    "base",
+    [f"{CASA}/world/2019/02/07/index.html", f"{CASA}/latest/page/3/?sort=new#top", CASA],
+)
+def test_a_root_relative_link_resolves_alike_from_every_page_of_the_site(base):
+    # Joined links are cached by scheme and host for root-relative ones: the page's own
+    # path, query and fragment must not leak into the result.
+    assert normalize_url("/a/./b/../c?x=1#frag", base=base) == f"{CASA}/a/c?x=1"
+
+
 def test_relative_url_without_base_is_an_error():
     with pytest.raises(InvalidURLError):
         normalize_url("/world/")
