@@ -181,7 +181,7 @@ class OutletSpider(scrapy.Spider):
             self._count_error("not_html", response.url)
             return
         articles, further = [], []
-        for href in response.css("a::attr(href)").getall():
+        for href in link_hrefs(response):
             url = normalize_url(href.strip(), base=response.url)
             if self.is_article_url(url):
                 articles.append(url)
@@ -300,6 +300,12 @@ class OutletSpider(scrapy.Spider):
         crawler = getattr(self, "crawler", None)
         if crawler is not None and crawler.stats is not None:
             crawler.stats.inc_value(FIELD_ERROR_PREFIX + failure.field)
+
+
+def link_hrefs(response: TextResponse) -> list[str]:
+    """The ``href`` of every ``<a>`` of the page, in document order (``a::attr(href)``),
+    read from the parsed tree without a parsel Selector for each link."""
+    return [href for a in response.selector.root.iter("a") if (href := a.get("href")) is not None]
 
 
 def looks_like_html(body: bytes) -> bool:
