@@ -18,10 +18,13 @@ from crawler.extraction.classify import (
     Evidence,
     Marks,
     Signs,
+    block_prose,
     is_section_path,
     linked_heading_share,
+    read_signs,
     score,
 )
+from crawler.metadata import PageMetadata
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 
@@ -122,3 +125,61 @@ def test_a_chinese_article_at_a_plain_address_is_still_an_article() -> None:
         page("chinese_article.html"), "https://news.example.cn/society/2024/0618/4530.html"
     )
     assert item is not None
+
+
+def test_a_single_article_element_counts_for_an_article() -> None:
+    marked = replace(_PLAIN_EVIDENCE, signs=replace(_PLAIN_SIGNS, single_article=True))
+    assert score(marked) > score(_PLAIN_EVIDENCE)
+
+
+def test_a_long_block_of_prose_counts_for_an_article() -> None:
+    block = replace(_PLAIN_EVIDENCE, signs=replace(_PLAIN_SIGNS, block_prose=12))
+    spread = replace(_PLAIN_EVIDENCE, signs=replace(_PLAIN_SIGNS, block_prose=1))
+    assert score(block) > score(spread)
+
+
+_TEASER = "<article><h2><a href='/2025/03/14/story'>A story</a></h2><p>Its line.</p></article>"
+
+
+@pytest.mark.parametrize(
+    ("body", "single"),
+    [
+        ("<main><article><h1>One story</h1><p>Its text.</p></article></main>", True),
+        (f"<main>{_TEASER * 3}</main>", False),
+        ("<main><section><h2>Our services</h2><p>What we do.</p></section></main>", False),
+    ],
+)
+def test_one_article_element_marks_one_text_and_a_listing_marks_each_teaser(
+    body: str, single: bool
+) -> None:
+    """A story is one ``<article>``; a listing marks each teaser so, a service page none."""
+    root = parse(f"<html><body>{body}</body></html>")
+    signs = read_signs(root, PageMetadata(), "https://example.org/a-page")
+    assert signs.single_article is single
+
+
+_SENTENCE = "The council voted on Tuesday to keep the night trains running for two more years."
+
+
+def _paragraphs(count: int) -> str:
+    return "".join(f"<p>{_SENTENCE}</p>" for _ in range(count))
+
+
+def test_block_prose_counts_the_paragraphs_of_one_block() -> None:
+    html = f"<html><body><div class='body'>{_paragraphs(5)}</div>{_paragraphs(2)}</body></html>"
+    assert block_prose(parse(html)) == 5
+
+
+def test_block_prose_counts_one_per_card_on_a_page_of_cards() -> None:
+    cards = "".join(f"<section><h2>Plan {n}</h2>{_paragraphs(1)}</section>" for n in range(6))
+    assert block_prose(parse(f"<html><body><main>{cards}</main></body></html>")) == 1
+
+
+def test_block_prose_counts_paragraphs_each_wrapped_in_its_own_element_together() -> None:
+    wrapped = "".join(f"<div class='paragraph'>{_paragraphs(1)}</div>" for _ in range(4))
+    assert block_prose(parse(f"<html><body><article>{wrapped}</article></body></html>")) == 4
+
+
+def test_block_prose_leaves_out_short_and_unpunctuated_paragraphs() -> None:
+    lines = "<p>Opening hours</p>" * 3 + "<p>" + "Monday to Friday, nine to five " * 4 + "</p>"
+    assert block_prose(parse(f"<html><body><div>{lines}</div></body></html>")) == 0
