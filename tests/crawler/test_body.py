@@ -181,3 +181,26 @@ def test_callers_tree_keeps_its_comments() -> None:
     before = lxml.html.tostring(tree)
     main_text(tree, URL)
     assert lxml.html.tostring(tree) == before
+
+
+def loose_paragraphs_body() -> list[str]:
+    """The body of a page without any container trafilatura knows an article by: it
+    gathers the page's paragraphs and skips its lists and headings."""
+    return main_text(page("loose_paragraphs.html"), URL)
+
+
+def test_list_between_loose_paragraphs_is_kept() -> None:
+    tree = page("loose_paragraphs.html")
+    items = ["- " + item for item in texts(tree, "//h1/following-sibling::ul/li")]
+    body = loose_paragraphs_body()
+    assert body[2:5] == items
+    assert body[:2] + body[6:8] == texts(tree, "//h1/following-sibling::p")
+
+
+def test_subheading_before_a_loose_paragraph_is_kept() -> None:
+    body = loose_paragraphs_body()
+    assert body[body.index("Choosing the pots") + 1].startswith("Terracotta pots")
+
+
+def test_list_of_links_after_a_loose_paragraph_is_left_out() -> None:
+    assert not any("Share this guide" in line for line in loose_paragraphs_body())
