@@ -86,6 +86,11 @@ _ROOT_PATH = re.compile(
 )
 #: A further page of a listing (the first page of an article's comments is ``page=1``).
 _PAGINATION = re.compile(r"/page/\d+/?$|[?&](?:page|paged|p|pg)=(?:[2-9]|\d\d+)(?:&|$)", re.I)
+#: A query naming one item by its number (``p=959``, ``page_id=2``, ``storyid=504``).
+_ITEM_QUERY = re.compile(
+    r"(?:^|&)(?:p|page_id|id|nid|post|postid|story|storyid|article|articleid|newsid)=\d+(?:&|$)",
+    re.IGNORECASE,
+)
 #: A day in a URL path: ``/2025/03/``, ``/2025-3-``, ``20250314``.
 _URL_DATE = re.compile(
     r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)|(?:19|20)\d\d(?:0[1-9]|1[0-2])[0-3]\d"
@@ -136,6 +141,11 @@ PROSE_PARAGRAPH = 80
 #: prose: a calendar or a list of results is an article whose lines end in no full stop,
 #: and the score weighs the prose.
 MIN_TEXT = 150
+#: Elements that end a run of text between line breaks (:func:`block_prose`).
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "aside", "header", "footer", "nav", "ul", "ol",
+    "li", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "form",
+})  # fmt: skip
 #: The most a character of the page can weigh in :func:`size` (a CJK one).
 CJK_WEIGHT = 3
 #: The score's offset: where the evidence for and against balances.
@@ -219,14 +229,18 @@ def size(text: str) -> int:
 def read_signs(root: Any, meta: PageMetadata, url: str) -> Signs:
     """The :class:`Signs` of a page: what it declares, its URL, its marks."""
     og_type = (meta.og_type or "").strip().lower()
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    path = parts.path
     segments = {unquote(s).lower() for s in path.split("/") if s}
+    # WordPress's default links (/?p=959) and old systems' (/index.php?id=42) name a
+    # post by its number at the site's root: one item, not the home page nor a page 2.
+    one_item = bool(_ROOT_PATH.match(path) and _ITEM_QUERY.search(parts.query))
     anchors: set[str] = set()
     return Signs(
         declared_article=bool(meta.ld_types & ARTICLE_TYPES) or og_type in ARTICLE_OG_TYPES,
         declared_other=bool(meta.ld_types & OTHER_TYPES) or og_type in OTHER_OG_TYPES,
-        url_root=bool(_ROOT_PATH.match(path)),
-        url_listing=_is_listing_path(path) or bool(_PAGINATION.search(url)),
+        url_root=bool(_ROOT_PATH.match(path)) and not one_item,
+        url_listing=_is_listing_path(path) or (bool(_PAGINATION.search(url)) and not one_item),
         url_other=bool(segments & OTHER_SEGMENTS),
         url_story=is_story_path(path),
         marks=page_marks(root, anchors),
@@ -357,12 +371,13 @@ def linked_heading_share(root: Any) -> float:
 
 
 def block_prose(root: Any) -> int:
-    """The most prose paragraphs (``<p>``, punctuated, of some length) in one block.
+    """The most prose paragraphs (punctuated, of some length) in one block.
 
     An article's body is one run of paragraphs in one element; a service page, a shop
-    or a listing spreads a paragraph or two over each section or card. A paragraph that
-    is its element's only child (a ``<div>`` wrapping each paragraph) counts in the
-    block around its wrapper.
+    or a listing spreads a paragraph or two over each section or card. A paragraph is
+    a ``<p>`` or, on pages that write none, a run of text between ``<br>`` line breaks.
+    A ``<p>`` that is its element's only child (a ``<div>`` wrapping each paragraph)
+    counts in the block around its wrapper.
     """
     blocks: Counter[Any] = Counter()
     for paragraph in root.iter("p"):
@@ -373,7 +388,25 @@ def block_prose(root: Any) -> int:
         while block is not None and len(block) == 1 and block.tag not in ("body", "html"):
             block = block.getparent()
         blocks[block] += 1
+    for block in {br.getparent() for br in root.iter("br")}:
+        if block is not None and block.tag != "p":
+            blocks[block] += sum(_is_prose(run, size(run)) for run in _broken_runs(block))
     return max(blocks.values(), default=0)
+
+
+def _broken_runs(block: Any) -> list[str]:
+    """The texts of *block* between its ``<br>`` and block-level children, inline
+    elements (links, emphasis) read with the text around them."""
+    runs, run = [], [block.text or ""]
+    for child in block:
+        if child.tag == "br" or child.tag in _BLOCK_TAGS:
+            runs.append(run)
+            run = []
+        elif isinstance(child.tag, str):
+            run.append("".join(child.itertext()))
+        run.append(child.tail or "")
+    runs.append(run)
+    return [" ".join("".join(r).split()) for r in runs]
 
 
 def _is_prose(paragraph: str, length: int) -> bool:

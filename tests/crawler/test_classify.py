@@ -1,8 +1,9 @@
 """crawler.extraction.classify: the signs that a page is an article or some other page.
 
 The pages in ``tests/fixtures/extraction/classify/`` were written for these tests: a
-blog post with no date, byline or declared type, filed under its blog's folder, and a
-service page made of a grid of cards titled by linked headings.
+blog post with no date, byline or declared type, filed under its blog's folder, a
+service page made of a grid of cards titled by linked headings, and an Arabic article
+whose paragraphs are separated by line breaks.
 """
 
 from __future__ import annotations
@@ -183,3 +184,45 @@ def test_block_prose_counts_paragraphs_each_wrapped_in_its_own_element_together(
 def test_block_prose_leaves_out_short_and_unpunctuated_paragraphs() -> None:
     lines = "<p>Opening hours</p>" * 3 + "<p>" + "Monday to Friday, nine to five " * 4 + "</p>"
     assert block_prose(parse(f"<html><body><div>{lines}</div></body></html>")) == 0
+
+
+def test_block_prose_counts_the_runs_of_text_between_line_breaks() -> None:
+    """Pages that write no ``<p>`` (older Arabic and Korean systems) break lines instead."""
+    runs = "<br><br>".join(_SENTENCE for _ in range(5))
+    body = f"<div class='text'>{runs}<br><a href='/x'>Read also</a></div>"
+    assert block_prose(parse(f"<html><body>{body}</body></html>")) == 5
+
+
+def test_block_prose_reads_a_link_inside_a_line_with_its_line() -> None:
+    line = (
+        "The council voted <a href='/council'>on Tuesday</a> to keep the night trains"
+        " running between the two cities for two more years."
+    )
+    body = f"<div>{line}<br>{line}<br>{line}</div>"
+    assert block_prose(parse(f"<html><body>{body}</body></html>")) == 3
+
+
+def test_an_arabic_article_written_with_line_breaks_at_a_numbered_address_is_an_article() -> None:
+    """No ``<p>``, no ``<article>``, no declared type, filed as ``/index.php?id=``."""
+    item = extract_article(
+        page("classify/arabic_br_article.html"), "https://www.example-news.ma/index.php?id=48213"
+    )
+    assert item is not None
+    assert item.body.count("\n\n") >= 4
+
+
+@pytest.mark.parametrize(
+    ("url", "root"),
+    [
+        ("https://blog.example.de/?p=959", False),
+        ("https://www.example.org/index.php?id=42", False),
+        ("https://www.example.org/", True),
+        ("https://www.example.org/?srsltid=AfmBOorSzHjzn508", True),
+    ],
+)
+def test_a_post_named_by_its_number_at_the_site_root_is_not_the_home_page(
+    url: str, root: bool
+) -> None:
+    signs = read_signs(parse("<html><body></body></html>"), PageMetadata(), url)
+    assert signs.url_root is root
+    assert signs.url_listing is False
