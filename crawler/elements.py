@@ -38,10 +38,28 @@ def class_index(element: Any) -> dict[str, list[Any]]:
 
 
 def element_text(element: Any | None) -> str:
-    """The cleaned text content of an lxml element (``""`` for None)."""
+    """The cleaned text content of an lxml element (``""`` for None).
+
+    A ``<br>`` separates words as a space does (``Foo<br>Bar`` is ``Foo Bar``, not
+    ``FooBar``): headlines and labels broken over two lines are read as a reader sees them.
+    """
     if element is None:
         return ""
-    return clean_text("".join(element.itertext()))
+    if next(element.iter("br"), None) is None:
+        return clean_text("".join(element.itertext()))
+    return clean_text("".join(_texts_and_breaks(element)))
+
+
+def _texts_and_breaks(element: Any) -> list[str]:
+    """The texts :meth:`itertext` gives, with a space for each ``<br>``."""
+    parts: list[str] = []
+    if isinstance(element.tag, str) and element.text:
+        parts.append(element.text)  # a comment's own text is not the page's
+    for child in element:
+        parts.append(" " if child.tag == "br" else "".join(_texts_and_breaks(child)))
+        if child.tail:
+            parts.append(child.tail)
+    return parts
 
 
 def first(index: dict[str, list[Any]], class_name: str, tag: str | None = None) -> Any | None:
