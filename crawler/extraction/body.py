@@ -141,10 +141,46 @@ def main_text(tree: lxml.html.HtmlElement, url: str) -> list[str]:
         if narrower and len(narrower) < len(text):
             text = narrower
     left_out = _headlines(tree) | _comment_texts(tree)
+    text = _without_trailing_teasers(text, tree)
     paragraphs = _paragraphs(text, tree, left_out)
     if len(text) < SECOND_OPINION_SHARE * content:
         paragraphs = _readability_if_it_extends(tree, paragraphs, left_out)
     return paragraphs
+
+
+def _without_trailing_teasers(text: str, tree: lxml.html.HtmlElement) -> str:
+    """*text* without the teasers of other stories it ends with.
+
+    A "latest news" or "related stories" list after an article is read as the article's
+    last list: each item is a heading linking to another page and its standfirst
+    (``<li><h3><a href=...>Title</a></h3><p>Standfirst</p></li>``). Only the items ending
+    the text are dropped: an article's own list of linked headings sits inside it.
+    """
+    lines = text.rstrip().split("\n")
+    if not lines[-1].startswith("- "):
+        return text  # trafilatura writes list items "- item": no list ends this text
+    teasers = _teasers(tree)
+    while lines and (not lines[-1].strip() or _squeezed(lines[-1][2:]) in teasers):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _teasers(tree: lxml.html.HtmlElement) -> set[str]:
+    """The texts (:func:`_squeezed`) of the list items that hold a linked heading and more."""
+    found = set()
+    for item in tree.iter("li"):
+        heading = next(item.iter(*_SUBHEADINGS), None)
+        if heading is None or heading.find(".//a[@href]") is None:
+            continue
+        whole = _squeezed(item.text_content())
+        if len(whole) > len(_squeezed(heading.text_content())):
+            found.add(whole)
+    return found
+
+
+def _squeezed(text: str) -> str:
+    """*text* without its spaces: a heading and its standfirst read as one line or two."""
+    return "".join(text.split())
 
 
 def _without_comments(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

@@ -204,3 +204,23 @@ def test_subheading_before_a_loose_paragraph_is_kept() -> None:
 
 def test_list_of_links_after_a_loose_paragraph_is_left_out() -> None:
     assert not any("Share this guide" in line for line in loose_paragraphs_body())
+
+
+def test_teasers_of_other_stories_ending_the_text_are_left_out() -> None:
+    """A "latest news" list after the article: each item a heading linking to another
+    story and its standfirst."""
+    tree = page("latest_teasers.html")
+    assert main_text(tree, URL) == texts(tree, "//div[@class='article-body']/p")
+
+
+def test_list_of_linked_headings_inside_the_text_is_kept() -> None:
+    """The same list followed by more of the article is part of it."""
+    tree = page("latest_teasers.html")
+    closing = lxml.html.fragment_fromstring(
+        "<p>The council will vote on the budget for the line, and on the timetable of the"
+        " works, at its next meeting in June, the mayor's office said on Wednesday.</p>"
+    )
+    tree.xpath("//div[@class='article-body']")[0].append(closing)
+    body = main_text(tree, URL)
+    assert any(line.startswith("- Old bridge reopens") for line in body)
+    assert body[-1] == clean_text(closing.text_content())
