@@ -119,12 +119,12 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
     texts: dict[Any, str] = {}
     numeric: set[tuple[int, int, int]] = set()
     lang = og_locale = None
-    date_classes: dict[tuple[str, str], bool] = {}
+    date_classes: dict[str | tuple[str | None, str], bool] = {}
+    # The loop visits every element of the page (a thousand on most): each attribute is
+    # read once, and helpers are called only for elements that have what they read.
     for i, el in enumerate(tree.iter()):
         tag = el.tag
-        if not isinstance(tag, str):
-            pass  # a comment: React writes ``<p><!-- -->Dec 17, 2025</p>``, read its tail
-        elif tag == "meta":
+        if tag == "meta":
             _read_meta(el, metas, modified, itemprops)
             if lang is None and (el.get("http-equiv") or "").lower() == "content-language":
                 lang = el.get("content")
@@ -135,21 +135,30 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                 ld_texts.append(el.text or "")
             elif el.text:
                 scripts.append(el.text)
-        else:
+        elif tag.__class__ is str:
+            # Not a comment: React writes ``<p><!-- -->Dec 17, 2025</p>``, only its tail counts.
             if el in wanted:
                 positions[el] = i
             if tag == "html":
                 lang = el.get("lang") or el.get("xml:lang") or lang
-            prop = _itemprop(el) or _rdfa_date(el)
-            if prop:
-                itemprops.append((prop, el))
+            get = el.get
+            if get("itemprop") or get("property"):
+                prop = _itemprop(el) or _rdfa_date(el)
+                if prop:
+                    itemprops.append((prop, el))
             if tag not in _NO_TEXT_TAGS:
-                if tag in ("time", "abbr") or _date_classed(el, date_classes):
+                cls, ident = get("class"), get("id")
+                # Most elements have a class alone: it is the key (no tuple to build and hash).
+                key = cls if ident is None else (cls, ident)
+                marked = date_classes.get(key) if key is not None else False
+                if marked is None:
+                    marked = date_classes[key] = _date_named(cls, ident)
+                if marked or tag in ("time", "abbr"):
                     lines.append((i, el, True))
                     seen.add(el)
                 # Text nodes that hold a year: date lines whatever their markup.
                 text = el.text
-                if text and len(text) <= MAX_LINE and _holds_year(text):
+                if text and (not text.isascii() or "19" in text or "20" in text) and _dated(text):
                     numeric.update(numeric_dates(text))
                     if el not in seen:
                         lines.append((i, el, False))
@@ -157,7 +166,7 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                     texts.setdefault(el, text)
         # The text after any element (a comment, a microdata <meta>, a script) is its parent's.
         text = el.tail
-        if text and len(text) <= MAX_LINE and _holds_year(text):
+        if text and (not text.isascii() or "19" in text or "20" in text) and _dated(text):
             numeric.update(numeric_dates(text))
             owner = el.getparent()
             if owner is not None and owner not in seen:
@@ -171,28 +180,26 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
     )  # fmt: skip
 
 
-def _holds_year(text: str) -> bool:
-    """True for text with a four-digit year: worth reading as a date line."""
-    # Most texts are ASCII without "19" or "20": two substring tests rule them out at a
-    # sixth of the regex's cost (its lookbehind leaves it no literal prefix to scan for).
-    return (not text.isascii() or "19" in text or "20" in text) and bool(_YEARISH.search(text))
+def _dated(text: str) -> bool:
+    """True for text short enough for a date line, with a four-digit year.
+
+    The scan asks only for texts that may hold one (not ASCII, or with "19" or "20"):
+    most texts are ASCII without either, and two substring tests inline rule them out
+    at a fraction of a call's and the regex's cost (its lookbehind leaves it no literal
+    prefix to scan for).
+    """
+    return len(text) <= MAX_LINE and _YEARISH.search(text) is not None
 
 
-def _date_classed(el: Any, known: dict[tuple[str, str], bool]) -> bool:
-    """True when the element's class or id names a date line; each distinct pair is matched
-    once (*known*): pages repeat the same classes on hundreds of elements."""
-    key = (el.get("class") or "", el.get("id") or "")
-    if key == ("", ""):
+def _date_named(cls: str | None, ident: str | None) -> bool:
+    """True when an element's class or id names a date line. The scan asks once per
+    distinct pair: pages repeat the same classes on hundreds of elements."""
+    if not cls and not ident:
         return False
-    found = known.get(key)
-    if found is None:
-        names = f"{key[0]} {key[1]}"
-        if names.isascii():
-            found = _DATE_CLASS_LOWER.search(names.lower()) is not None
-        else:
-            found = _DATE_CLASS.search(names) is not None
-        known[key] = found
-    return found
+    names = f"{cls or ''} {ident or ''}"
+    if names.isascii():
+        return _DATE_CLASS_LOWER.search(names.lower()) is not None
+    return _DATE_CLASS.search(names) is not None
 
 
 def _itemprop(el: Any) -> str | None:
