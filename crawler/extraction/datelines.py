@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -324,14 +325,10 @@ def elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) 
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == "nav":
             return True
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if (
-            not close
-            and (tag in _ELSEWHERE_TAGS or _FOOTER.search(names))
-            and not _in_article(node)
-        ):
+        footer, others, layout = _box_names(f"{node.get('class') or ''} {node.get('id') or ''}")
+        if not close and (tag in _ELSEWHERE_TAGS or footer) and not _in_article(node):
             return True
-        if _OTHERS.search(names) or (not close and _LAYOUT.search(names)):
+        if others or (not close and layout):
             return True
         if node.get("itemscope") is not None and _ELSEWHERE_ITEMTYPE.search(
             node.get("itemtype") or ""
@@ -339,6 +336,17 @@ def elsewhere(el: Any, stop: frozenset[Any] = frozenset(), close: bool = False) 
             return True
         node = node.getparent()
     return False
+
+
+@lru_cache(maxsize=4096)
+def _box_names(names: str) -> tuple[bool, bool, bool]:
+    """Whether a class and id name a footer, a box of others, a layout box: asked for every
+    ancestor of every date line, which share them (the same page's, the same site's)."""
+    return (
+        _FOOTER.search(names) is not None,
+        _OTHERS.search(names) is not None,
+        _LAYOUT.search(names) is not None,
+    )
 
 
 def _in_article(el: Any) -> bool:
