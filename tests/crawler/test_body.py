@@ -219,3 +219,9 @@ def test_list_of_linked_headings_inside_the_text_is_kept() -> None:
     body = main_text(tree, URL)
     assert any(line.startswith("- Old bridge reopens") for line in body)
     assert body[-1] == clean_text(closing.text_content())
+
+
+def test_call_to_action_boxes_are_left_out() -> None:
+    """A pitch or sign-up box in the article's column ("post-cta", "email-signup") is not text."""
+    tree = page("call_to_action.html")
+    assert main_text(tree, URL) == texts(tree, "//h1/following-sibling::p")
