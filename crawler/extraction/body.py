@@ -40,7 +40,8 @@ The paragraphs are then cleaned: whitespace and "read also" lines
 (:func:`crawler.text.clean_paragraphs`), the ``h1`` headline, lines with no word
 (table rules, bullets), the text of HTML comments that leaked into the text,
 lines that are only a date or a time (live-blog stamps, "updated" lines), picture
-credits, advertising labels and badges.
+credits, advertising labels and badges, and the lines of call-to-action boxes (a class
+word ``cta`` or ``signup``: product pitches, newsletter sign-ups, donation appeals).
 """
 
 from __future__ import annotations
