@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from crawler.body_text import BLOCK_TAGS
 from crawler.elements import element_text
 from crawler.jsonld import ARTICLE_TYPES
 from crawler.metadata import PageMetadata
@@ -141,11 +142,6 @@ PROSE_PARAGRAPH = 80
 #: prose: a calendar or a list of results is an article whose lines end in no full stop,
 #: and the score weighs the prose.
 MIN_TEXT = 150
-#: Elements that end a run of text between line breaks (:func:`block_prose`).
-_BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "aside", "header", "footer", "nav", "ul", "ol",
-    "li", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "form",
-})  # fmt: skip
 #: The most a character of the page can weigh in :func:`size` (a CJK one).
 CJK_WEIGHT = 3
 #: The score's offset: where the evidence for and against balances.
@@ -399,7 +395,7 @@ def _broken_runs(block: Any) -> list[str]:
     elements (links, emphasis) read with the text around them."""
     runs, run = [], [block.text or ""]
     for child in block:
-        if child.tag == "br" or child.tag in _BLOCK_TAGS:
+        if child.tag == "br" or child.tag in BLOCK_TAGS:
             runs.append(run)
             run = []
         elif isinstance(child.tag, str):

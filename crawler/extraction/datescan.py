@@ -135,7 +135,7 @@ def scan_page(tree: Any, place: Iterable[Any] = ()) -> PageScan:
                 ld_texts.append(el.text or "")
             elif el.text:
                 scripts.append(el.text)
-        elif tag.__class__ is str:
+        elif isinstance(tag, str):
             # Not a comment: React writes ``<p><!-- -->Dec 17, 2025</p>``, only its tail counts.
             if el in wanted:
                 positions[el] = i
