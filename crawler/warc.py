@@ -11,16 +11,14 @@ so the capture middleware and the tests use it alike.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import hashlib
 import io
 import logging
 import os
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -31,6 +29,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
+from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 logger = logging.getLogger(__name__)
@@ -122,7 +121,9 @@ def warc_date(when: dt.datetime) -> str:
 
 def payload_digest(body: bytes) -> str:
     """``sha1:<base32>``, as ``WARC-Payload-Digest`` spells it."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
 
 
 class WarcFiles:
@@ -157,14 +158,16 @@ class WarcFiles:
         digest = payload_digest(fetch.body)
         revisit = earlier if earlier is not None and earlier.digest == digest else None
         date = warc_date(fetch.fetched_at)
-        response_id, request_id, metadata_id = _record_ids()
-        response = _gzip(
-            _revisit_record(fetch, digest, revisit, date, response_id)
+        writer = _builder()
+        response_record = (
+            _revisit_record(writer, fetch, digest, revisit, date)
             if revisit is not None
-            else _response_record(fetch, digest, date, response_id)
+            else _response_record(writer, fetch, digest, date)
         )
-        request = _gzip(_request_record(fetch, date, request_id, response_id))
-        metadata = _gzip(_metadata_record(fetch, date, metadata_id, response_id))
+        response_id = response_record.rec_headers.get_header("WARC-Record-ID")
+        request = _member(_request_record(writer, fetch, date, response_id))
+        response = _member(response_record)
+        metadata = _member(_metadata_record(writer, fetch, date, response_id))
         with self._lock:
             handle, path = self._current()
             offset = self._size + len(request)
@@ -216,29 +219,19 @@ class WarcFiles:
 
 
 # Writing ------------------------------------------------------------------------------------
-# The records of a fetch are serialized here, byte for byte as warcio's WARCWriter writes the
-# records its RecordBuilder makes (header order included; the tests compare the two). Through
-# warcio they cost a fifth of write()'s CPU besides compressing and hashing the body (writer
-# objects, header lists searched per header, a metadata record's bytes hashed twice); warcio
-# still makes the warcinfo record, written once a file. Each record is compressed as a gzip
-# member of its own at level 3, where warcio's gzip writer uses level 9 through a wrapper that
-# flushes the file after each record: level 3 takes 0.23 ms of CPU and 4.4 KB on the ingest
-# benchmark's ~49 KB pages, level 9 0.55 ms and 4.0 KB.
+# warcio makes and serializes every record (headers, digests, lengths). Each record is then
+# compressed here as a gzip member of its own at level 3, where warcio's gzip writer uses
+# level 9 through a wrapper that flushes the file after each record: level 3 takes 0.23 ms
+# of CPU and 4.4 KB on the ingest benchmark's ~49 KB pages, level 9 0.55 ms and 4.0 KB.
 
 COMPRESSION_LEVEL = 3
-_REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-_EMPTY_DIGEST = payload_digest(b"")
-
-
-def _gzip(record: bytes) -> bytes:
-    return zlib.compress(record, COMPRESSION_LEVEL, wbits=31)
 
 
 def _member(record: ArcWarcRecord) -> bytes:
     """One record, serialized by warcio, as a gzip member of its own."""
     buffer = io.BytesIO()
     WARCWriter(buffer, gzip=False, warc_version=WARC_VERSION).write_record(record)
-    return _gzip(buffer.getvalue())
+    return zlib.compress(buffer.getvalue(), COMPRESSION_LEVEL, wbits=31)
 
 
 def _builder() -> WARCWriter:
@@ -252,174 +245,71 @@ def _warcinfo_record(name: str) -> ArcWarcRecord:
     )
 
 
-def _record_ids() -> tuple[str, str, str]:
-    """Three ``WARC-Record-ID``s: random (version 4) UUIDs, as warcio makes them.
-
-    Made from the random bytes directly, as :func:`uuid.uuid4` would make them, without
-    the UUID objects that cost more than the bytes.
-    """
-    raw = bytearray(os.urandom(48))
-    ids = []
-    for at in (0, 16, 32):
-        raw[at + 6] = raw[at + 6] & 0x0F | 0x40  # version 4
-        raw[at + 8] = raw[at + 8] & 0x3F | 0x80  # RFC 4122 variant
-        h = raw[at : at + 16].hex()
-        ids.append(f"<urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}>")
-    return ids[0], ids[1], ids[2]
-
-
-def _warc_headers(fields: list[tuple[str, str]], url: str) -> list[str]:
-    # warcio leaves WARC-Target-URI out for an empty URL; concatenation rather than
-    # formatting keeps its TypeError for a value that is not a string.
-    lines = [WARC_VERSION + "\r\n"]
-    lines.extend(name + ": " + value + "\r\n" for name, value in fields)
-    if url:
-        lines.append("WARC-Target-URI: " + url + "\r\n")
-    return lines
-
-
-def _record(lines: list[str], tail: list[tuple[str, str]], block: Sequence[bytes]) -> bytes:
-    lines.extend(name + ": " + value + "\r\n" for name, value in tail)
-    lines.append("\r\n")
-    return b"".join(("".join(lines).encode("utf-8"), *block, b"\r\n\r\n"))
-
-
-def _http_block(
-    first_line: str, headers: Sequence[tuple[str, str]], fallback: Callable[[], StatusAndHeaders]
-) -> bytes:
-    """HTTP headers as warcio writes them: ASCII, or ``fallback()``'s warcio StatusAndHeaders
-    when they are not (warcio %-encodes non-ASCII values, decodes bytes as Latin-1)."""
-    try:
-        text = first_line + "\r\n" + "".join([k + ": " + v + "\r\n" for k, v in headers])
-        return text.encode("ascii") + b"\r\n"
-    except (UnicodeEncodeError, TypeError):
-        return fallback().to_ascii_bytes()
-
-
-def _digest(*parts: bytes) -> str:
-    sha1 = hashlib.sha1()
-    for part in parts:
-        sha1.update(part)
-    return "sha1:" + base64.b32encode(sha1.digest()).decode("ascii")
-
-
-def _status_line(fetch: Fetch) -> str:
+def _http_response_headers(fetch: Fetch) -> StatusAndHeaders:
     try:
         reason = HTTPStatus(fetch.status).phrase
     except ValueError:
         reason = ""
-    return f"{fetch.status} {reason}".strip()
-
-
-def _response_header_pairs(fetch: Fetch) -> list[tuple[str, str]]:
     headers = [(k, v) for k, v in fetch.headers if k.lower() not in _WIRE_HEADERS]
     headers.append(("Content-Length", str(len(fetch.body))))
-    return headers
+    return StatusAndHeaders(f"{fetch.status} {reason}".strip(), headers, protocol="HTTP/1.1")
 
 
-def _http_response_headers(fetch: Fetch) -> StatusAndHeaders:
-    return StatusAndHeaders(_status_line(fetch), _response_header_pairs(fetch), protocol="HTTP/1.1")
-
-
-def _http_response(fetch: Fetch) -> bytes:
-    return _http_block(
-        "HTTP/1.1 " + _status_line(fetch),
-        _response_header_pairs(fetch),
-        lambda: _http_response_headers(fetch),
-    )
-
-
-def _response_record(fetch: Fetch, digest: str, date: str, record_id: str) -> bytes:
-    http = _http_response(fetch)
-    body = fetch.body
-    lines = _warc_headers(
-        [
-            ("WARC-Date", date),
-            ("WARC-Payload-Digest", digest),
-            ("WARC-Type", "response"),
-            ("WARC-Record-ID", record_id),
-        ],
+def _response_record(writer: WARCWriter, fetch: Fetch, digest: str, date: str) -> ArcWarcRecord:
+    # warcio hashes the payload itself unless told its digest: the body would be hashed a
+    # third time (ours for revisits, warcio's payload digest, its block digest).
+    return writer.create_warc_record(
         fetch.url,
+        "response",
+        payload=io.BytesIO(fetch.body),
+        length=len(fetch.body),
+        http_headers=_http_response_headers(fetch),
+        warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest},
     )
-    tail = [
-        ("WARC-Block-Digest", _digest(http, body)),
-        ("Content-Type", "application/http; msgtype=response"),
-        ("Content-Length", str(len(http) + len(body))),
-    ]
-    return _record(lines, tail, (http, body))
 
 
 def _revisit_record(
-    fetch: Fetch, digest: str, earlier: Earlier, date: str, record_id: str
-) -> bytes:
+    writer: WARCWriter, fetch: Fetch, digest: str, earlier: Earlier, date: str
+) -> ArcWarcRecord:
     """A revisit (identical payload digest): the HTTP headers only, pointing at the earlier
     response that holds the payload."""
-    http = _http_response(fetch)
-    lines = _warc_headers(
-        [("WARC-Date", date), ("WARC-Type", "revisit"), ("WARC-Record-ID", record_id)], fetch.url
+    return writer.create_revisit_record(
+        fetch.url,
+        digest,
+        earlier.url,
+        warc_date(earlier.fetched_at),
+        http_headers=_http_response_headers(fetch),
+        warc_headers_dict={"WARC-Date": date},
     )
-    tail = [
-        ("WARC-Profile", _REVISIT_PROFILE),
-        ("WARC-Refers-To-Target-URI", earlier.url),
-        ("WARC-Refers-To-Date", warc_date(earlier.fetched_at)),
-        ("WARC-Payload-Digest", digest),
-        ("WARC-Block-Digest", _digest(http)),
-        ("Content-Type", "application/http; msgtype=response"),
-        ("Content-Length", str(len(http))),
-    ]
-    return _record(lines, tail, (http,))
 
 
-def _request_record(fetch: Fetch, date: str, record_id: str, concurrent: str) -> bytes:
+def _request_record(writer: WARCWriter, fetch: Fetch, date: str, concurrent: str) -> ArcWarcRecord:
     parts = fetch.url.split("/", 3)
     path = "/" + (parts[3] if len(parts) > 3 else "")
-    line = f"{fetch.request_method} {path} HTTP/1.1"
-    # warcio splits the line at its first space and joins the halves with one, unless the
-    # first (the method) is empty
-    method, rest = line.split(" ", 1)
-    http = _http_block(
-        method + " " + rest if method else rest,
-        fetch.request_headers,
-        lambda: StatusAndHeaders(line, list(fetch.request_headers), is_http_request=True),
+    headers = StatusAndHeaders(
+        f"{fetch.request_method} {path} HTTP/1.1", list(fetch.request_headers), is_http_request=True
     )
-    lines = _warc_headers(
-        [
-            ("WARC-Date", date),
-            ("WARC-Concurrent-To", concurrent),
-            ("WARC-Type", "request"),
-            ("WARC-Record-ID", record_id),
-        ],
+    return writer.create_warc_record(
         fetch.url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
     )
-    tail = [
-        ("WARC-Payload-Digest", _EMPTY_DIGEST),
-        ("WARC-Block-Digest", _digest(http)),
-        ("Content-Type", "application/http; msgtype=request"),
-        ("Content-Length", str(len(http))),
-    ]
-    return _record(lines, tail, (http,))
 
 
-def _metadata_record(fetch: Fetch, date: str, record_id: str, concurrent: str) -> bytes:
+def _metadata_record(writer: WARCWriter, fetch: Fetch, date: str, concurrent: str) -> ArcWarcRecord:
     fields = "".join(f"{k}: {v}\r\n" for k, v in fetch.metadata.items() if v is not None)
     data = fields.encode("utf-8")
-    digest = _digest(data)  # no HTTP headers: the block is the payload
-    lines = _warc_headers(
-        [
-            ("WARC-Date", date),
-            ("WARC-Concurrent-To", concurrent),
-            ("WARC-Type", "metadata"),
-            ("WARC-Record-ID", record_id),
-        ],
+    return writer.create_warc_record(
         fetch.url,
+        "metadata",
+        payload=io.BytesIO(data),
+        length=len(data),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent},
     )
-    tail = [
-        ("WARC-Payload-Digest", digest),
-        ("WARC-Block-Digest", digest),
-        ("Content-Type", "application/warc-fields"),
-        ("Content-Length", str(len(data))),
-    ]
-    return _record(lines, tail, (data,))
 
 
 # Reading ------------------------------------------------------------------------------------
