@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -155,18 +155,6 @@ class Archive:
             if not is_connection_error(exc):
                 raise
             return None
-
-    def store(
-        self,
-        rows: Sequence[Mapping[str, Any]],
-        fetches: Sequence[Mapping[str, Any]] = (),
-    ) -> articles.StoreResult:
-        """Store articles and the captures of their responses (:func:`db.captures.
-        record_captures` rows) in one transaction."""
-        with self.engine.begin() as connection:
-            result = articles.store_articles(connection, rows)
-            captures.record_captures(connection, fetches)
-            return result
 
     def last_captures(self, outlet_name: str) -> dict[str, tuple[str, dt.datetime]]:
         """Fetched URL -> (digest, fetched at) of its last capture; none when unreachable."""

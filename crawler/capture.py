@@ -2,7 +2,8 @@
 
 :class:`CaptureMiddleware` sees each response together with the article the spider
 read from it. It writes the response (request, response or revisit, metadata
-records) in a thread, and only then lets the article go on to the pipelines;
+records) in the crawl's writer process (:mod:`crawler.writer`), and only then lets the
+article go on to the pipelines;
 :class:`~crawler.pipelines.StoragePipeline` takes the capture's place
 (:meth:`CaptureMiddleware.take`) and records it in ``captures`` in the same
 transaction as the article. A WARC folder that cannot be written stops the
@@ -38,7 +39,8 @@ from twisted.internet.threads import deferToThread
 from crawler.archive import Archive
 from crawler.extensions import CrawlRunRecorder
 from crawler.items import ArticleItem
-from crawler.warc import DEFAULT_MAX_FILE_SIZE, Earlier, Fetch, WarcFiles, Written
+from crawler.warc import DEFAULT_MAX_FILE_SIZE, Earlier, Fetch, Written
+from crawler.writer import Writer
 from db.config import load_config
 
 logger = logging.getLogger(__name__)
@@ -76,10 +78,20 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 class CaptureMiddleware:
     """Spider middleware writing the response of every article to WARC files."""
 
-    def __init__(self, crawler: Crawler, files: WarcFiles, discovery: bool = False) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        writer: Writer,
+        directory: Path,
+        max_size: int = DEFAULT_MAX_FILE_SIZE,
+        discovery: bool = False,
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.files = files
+        self.writer = writer
+        """Writes the files, in the crawl's writer process."""
+        self.directory = directory
+        self.max_size = max_size
         self.discovery = discovery
         """Whether discovery documents are captured too."""
         self.last: dict[str, Earlier] = {}
@@ -95,16 +107,24 @@ class CaptureMiddleware:
             raise NotConfigured("AKHBAR_CAPTURE is off")
         if not settings.getbool("AKHBAR_STORE", True):
             raise NotConfigured("AKHBAR_STORE is off: nothing is stored, nothing captured")
-        size = settings.getint("AKHBAR_WARC_MAX_SIZE", DEFAULT_MAX_FILE_SIZE)
-        # The prefix names the spider; the outlet (generic crawls) is in each metadata record.
-        files = WarcFiles(warc_dir(settings), f"akhbar-{crawler.spidercls.name}", size)
-        middleware = cls(crawler, files, settings.getbool("AKHBAR_CAPTURE_DISCOVERY"))
+        writer = crawler.get_extension(Writer)
+        if writer is None:
+            raise NotConfigured("the Writer extension is off: WARC files cannot be written")
+        middleware = cls(
+            crawler,
+            writer,
+            warc_dir(settings),
+            settings.getint("AKHBAR_WARC_MAX_SIZE", DEFAULT_MAX_FILE_SIZE),
+            settings.getbool("AKHBAR_CAPTURE_DISCOVERY"),
+        )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)
         return middleware
 
     async def spider_opened(self) -> None:
+        # The prefix names the spider; the outlet (generic crawls) is in each metadata record.
+        prefix = f"akhbar-{self.crawler.spidercls.name}"
+        self.writer.open_warc(self.directory, prefix, self.max_size)
         self.last = await maybe_deferred_to_future(deferToThread(self._last_captures))
 
     def _last_captures(self) -> dict[str, Earlier]:
@@ -114,9 +134,6 @@ class CaptureMiddleware:
         finally:
             archive.close()
         return {url: Earlier(digest, url, fetched_at) for url, (digest, fetched_at) in last.items()}
-
-    def spider_closed(self) -> None:
-        self.files.close()
 
     def item_dropped(self, item: Any) -> None:
         if isinstance(item, ArticleItem) and item.fetched_url:
@@ -159,16 +176,14 @@ class CaptureMiddleware:
             return None
         fetch = self._fetch(response, run_id, extra)
         try:
-            written: Written = await maybe_deferred_to_future(
-                deferToThread(self.files.write, fetch, self.last.get(response.url))
-            )
+            written = await self.writer.write_warc(fetch, self.last.get(response.url))
         except OSError as exc:
             self.failed = True
             self.stats.inc_value("akhbar/errors/capture_failed")
             logger.critical(
                 "cannot write WARC files in %s (%s): stopping the crawl; articles are not "
                 "stored without their response",
-                self.files.directory,
+                self.directory,
                 exc,
             )
             await self.crawler.engine.close_spider_async(reason="capture_failed")

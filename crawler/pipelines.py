@@ -32,6 +32,7 @@ from crawler.lock_keeper import HELD, TAKEN, LockKeeper
 from crawler.lock_watch import lock_retaken
 from crawler.text import clean_text, content_hash, word_count
 from crawler.urls import normalize_url
+from crawler.writer import Writer
 from db import spool
 from db.articles import StoreResult
 from db.errors import brief, is_connection_error
@@ -144,6 +145,7 @@ class StoragePipeline:
         self.spool_dir = spool_dir
         self.spool: spool.SpoolWriter | None = None
         self.capture: CaptureMiddleware | None = None
+        self.writer: Writer | None = None
         self.database_down = False
         """Set when a store gave up on the database: the next batches try once instead of
         waiting out the whole back-off each, until one gets through."""
@@ -174,6 +176,7 @@ class StoragePipeline:
         self.outlet = outlet_row(spider.outlet_name, spider.outlet)
         self.spool = spool.SpoolWriter(self.spool_dir, spider.outlet_name)
         self.capture = self.crawler.get_spider_middleware(CaptureMiddleware)
+        self.writer = self.crawler.get_extension(Writer)
         try:
             self.outlet_id = archive.retrying(partial(archive.upsert_outlet, self.outlet))
             # Before crawling, so that articles an earlier crawl spooled count as archived.
@@ -259,7 +262,7 @@ class StoragePipeline:
         return result
 
     def _write(self, rows: list[dict[str, Any]]) -> StoreResult:
-        assert self.archive is not None
+        assert self.archive is not None and self.writer is not None
         if self.outlet_id is None:  # the database was down when the crawl opened
             self.outlet_id = self.archive.upsert_outlet(self.outlet)
         fetches = [
@@ -267,7 +270,7 @@ class StoragePipeline:
             for row in rows
             if row.get("capture")
         ]
-        return self.archive.store([{**row, "outlet_id": self.outlet_id} for row in rows], fetches)
+        return self.writer.store([{**row, "outlet_id": self.outlet_id} for row in rows], fetches)
 
     def _database_lost(self, rows: list[dict[str, Any]], exc: Exception) -> None:
         self.database_down = True

@@ -70,6 +70,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 10,
     "crawler.failures.LostRequestCounter": 20,
+    # The process that writes WARC files and stores articles (capture and storage call it).
+    "crawler.writer.Writer": 30,
 }
 
 ADDONS = {"crawler.crawl_config.ConfigFileSettings": 0}
