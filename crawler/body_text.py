@@ -113,7 +113,14 @@ def is_timestamp(el: Any) -> bool:
     """True for a ``<time>`` element or one whose class names a time or date (``entry-time``)."""
     if el.tag == "time":
         return True
-    return any(_TIMESTAMP_CLASS.match(token) for token in (el.get("class") or "").split())
+    names = el.get("class")
+    return bool(names) and _names_timestamp(names)
+
+
+@lru_cache(maxsize=4096)
+def _names_timestamp(names: str) -> bool:
+    """Whether a class attribute names a time or date; cached like :func:`_is_end_name`."""
+    return any(_TIMESTAMP_CLASS.match(token) for token in names.split())
 
 
 def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> None:
@@ -195,7 +202,11 @@ def ends_article(el: Any) -> bool:
     holds when a missing closing tag moved it into the article container. Boxes
     set *inside* the text (``inline-related``) are not ends.
     """
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    classes = el.get("class")
+    ident = el.get("id")
+    if not classes and not ident:  # most of a body's elements
+        return False
+    names = f"{classes or ''} {ident or ''}".lower().split()
     return any(_is_end_name(name) for name in names)
 
 

@@ -146,10 +146,10 @@ def read_article(
     meta = read_metadata(response, tz=tz)
     if meta.noindex:
         return None
-    container = response.css(layout.article)
-    if not container:
+    container = _container(response, layout.article)
+    if container is None:
         return None
-    nodes = class_index(container[0])
+    nodes = class_index(container)
     title = element_text(first(nodes, layout.title, "h1"))
     body_node = first(nodes, layout.body)
     if not title or body_node is None:
@@ -196,6 +196,31 @@ def read_article(
         fetched_url=response.url,
     )
     return OutletArticle(item, fields.errors)
+
+
+#: A ``tag.class`` selector (``article.news-detail``), the way layouts name their container.
+_TAG_DOT_CLASS = re.compile(r"([a-z][a-z0-9]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+#: What XPath's normalize-space, which the CSS class test is translated to, takes for space.
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _container(response: TextResponse, css: str) -> Any | None:
+    """The first element of *response* that the CSS selector *css* selects, or None.
+
+    A ``tag.class`` selector on an HTML page is answered by walking that tag's elements and
+    testing their class tokens as the CSS query's XPath does: the same element, without
+    translating, compiling and running the query over the page.
+    """
+    simple = _TAG_DOT_CLASS.fullmatch(css)
+    if simple is None or response.selector.type != "html":
+        found = response.css(css)
+        return found[0].root if found else None
+    tag, class_name = simple.groups()
+    for el in response.selector.root.iter(tag):
+        if class_name in _XML_SPACE.split(el.get("class") or ""):
+            return el
+    return None
 
 
 def _text_of(nodes: dict[str, list[Any]], class_name: str | None) -> str | None:

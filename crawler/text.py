@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import filterfalse
 
 __all__ = [
     "CJK_RE",
@@ -55,6 +56,13 @@ def clean_text(s: str) -> str:
     if not s:
         return ""
     s = unicodedata.normalize("NFC", s)
+    # Most text arrives clean (extractors clean it, pipelines and hashes clean it again): a
+    # printable string holds no character to drop and no whitespace but U+0020, so when its
+    # spaces are single and inside it, the split and join below would give it back as is.
+    # A stored body's paragraph breaks are the one other whitespace it holds.
+    flat = s.replace(PARAGRAPH_SEPARATOR, " ")
+    if _single_spaced(flat):
+        return flat
     if _DROP_RE.search(s):
         s = s.translate(_DROP)
     # str.split() splits on exactly the characters re's \s matches (NBSP, U+2000-U+200A,
@@ -62,6 +70,12 @@ def clean_text(s: str) -> str:
     # and drops them at both ends: the same result as re.sub(r"\s+", " ", s).strip(),
     # several times faster on prose, where every single space was a substitution.
     return " ".join(s.split())
+
+
+def _single_spaced(s: str) -> bool:
+    """True when *s* is printable (str.isprintable: no control, format or separator
+    character but U+0020) and its spaces are single and not at either end."""
+    return s.isprintable() and s[:1] != " " and s[-1:] != " " and "  " not in s
 
 
 # --------------------------------------------------------------------------
@@ -124,7 +138,9 @@ _READ_ALSO_RE = re.compile(
 _LEAD_RE = re.compile(_LEAD)
 # Characters of a line that is_read_also folds and matches first: a marker is short, and
 # folding every character of a paragraph (a table lookup each) cost more than the match.
-_HEAD = 64
+# The marker and a few leading bullets or deleted marks fit in 40; folding 64 cost half of
+# is_read_also, and no saved or generated page's line took the slower path more often.
+_HEAD = 40
 # The most characters _READ_ALSO_RE reads past the leading bullets when every run of
 # whitespace is one character (clean text): 21 (re's parser on the pattern, with \s+ and
 # \s* as one space and \.{2,} as two dots), plus the one \b looks at.
@@ -192,7 +208,7 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str:
 # (a lone dash, "...") are not counted.
 _SEPARATORS = r"\s.,;:!?\"()\[\]{}<>«»“”„‹›/\\|…–—·•*+=&%#@~^$\u060C\u061B\u061F\u06D4\u066A\u066D"
 # A word: a maximal run of non-separators holding a letter or digit ([^\W_] is exactly
-# str.isalnum). One regex pass instead of splitting and testing every token in Python.
+# str.isalnum).
 _WORD_RE = re.compile(rf"[^{_SEPARATORS}]*[^\W_][^{_SEPARATORS}]*")
 
 
@@ -207,8 +223,13 @@ def word_count(text: str) -> int:
     if not text:
         return 0
     # Tatweel is a "letter" to Unicode, but alone it is a dash ("واشنطن ـ المغرب").
-    # findall builds the words in C; counting finditer's matches in Python cost twice as much.
-    return len(_WORD_RE.findall(text.replace("\u0640", "")))
+    tokens = text.replace("\u0640", "").split()
+    # Whitespace separates words, so each token counts on its own. A token of letters and
+    # digits only (str.isalnum, the regex's [^\W_]) is one word: most of prose, counted in C;
+    # the regex, whose every match costs an object, reads only the tokens holding punctuation
+    # (findall builds them in C; counting finditer's matches in Python cost twice as much).
+    mixed = list(filterfalse(str.isalnum, tokens))
+    return len(tokens) - len(mixed) + len(_WORD_RE.findall(" ".join(mixed)))
 
 
 def content_hash(title: str, body: str) -> str:
