@@ -49,6 +49,8 @@ def element_text(element: Any | None) -> str:
     """
     if element is None:
         return ""
+    if len(element) == 0 and isinstance(element.tag, str):  # a leaf: its text is all there is
+        return clean_text(element.text or "")
     if next(element.iter("br"), None) is None:
         return clean_text("".join(element.itertext()))
     return clean_text("".join(_texts_and_breaks(element)))

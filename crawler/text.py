@@ -57,11 +57,12 @@ def clean_text(s: str) -> str:
         return ""
     s = unicodedata.normalize("NFC", s)
     # Most text arrives clean (extractors clean it, pipelines and hashes clean it again): a
-    # printable string holds no character to drop and no whitespace but U+0020, so when its
-    # spaces are single and inside it, the split and join below would give it back as is.
-    # A stored body's paragraph breaks are the one other whitespace it holds.
-    flat = s.replace(PARAGRAPH_SEPARATOR, " ")
-    if _single_spaced(flat):
+    # printable string (str.isprintable) holds no character to drop and no whitespace but
+    # U+0020, so when its spaces are single and inside it, the split and join below would
+    # give it back as is. A stored body's paragraph breaks are the one other whitespace it
+    # holds. Written out inline: this runs some forty times a page.
+    flat = s.replace(PARAGRAPH_SEPARATOR, " ") if "\n" in s else s
+    if flat.isprintable() and flat[0] != " " and flat[-1] != " " and "  " not in flat:
         return flat
     if _DROP_RE.search(s):
         s = s.translate(_DROP)
@@ -70,12 +71,6 @@ def clean_text(s: str) -> str:
     # and drops them at both ends: the same result as re.sub(r"\s+", " ", s).strip(),
     # several times faster on prose, where every single space was a substitution.
     return " ".join(s.split())
-
-
-def _single_spaced(s: str) -> bool:
-    """True when *s* is printable (str.isprintable: no control, format or separator
-    character but U+0020) and its spaces are single and not at either end."""
-    return s.isprintable() and s[:1] != " " and s[-1:] != " " and "  " not in s
 
 
 # --------------------------------------------------------------------------
