@@ -77,9 +77,13 @@ def clean_text(s: str) -> str:
 # "Read also" / "may interest you" link lines inside article bodies.
 
 # Matching is done on a folded copy: no tashkeel/tanween/tatweel, one alef,
-# ي for ى, lower-case Latin.
+# ي for ى, lower-case Latin. str.translate raises and catches a KeyError for every
+# character missing from its table, which cost more than the lookups: the table also maps
+# the scripts read here (U+0000-U+07FF, Latin to Arabic) and general punctuation to themselves.
 _MATCH_FOLD = (
-    dict.fromkeys(range(0x064B, 0x0660), None)
+    {c: c for c in range(0x0800)}
+    | {c: c for c in range(0x2000, 0x2070)}
+    | dict.fromkeys(range(0x064B, 0x0660), None)
     | {0x0670: None, 0x0640: None}
     | dict.fromkeys(map(ord, "أإآٱ"), "ا")
     | {ord("ى"): "ي", ord("ـ"): None}

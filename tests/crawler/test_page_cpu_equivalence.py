@@ -100,9 +100,14 @@ def _reference_word_count(s: str) -> int:
     return len(text._WORD_RE.findall(s.replace("\u0640", ""))) if s else 0
 
 
+#: The folding table without the entries that map a character to itself.
+_PLAIN_FOLD = {c: to for c, to in text._MATCH_FOLD.items() if to != c}
+
+
 def _reference_read_also(line: str) -> bool:
+    """Whether the whole cleaned line, folded, starts with a marker."""
     return bool(line) and (
-        text._READ_ALSO_RE.match(clean_text(line).translate(text._MATCH_FOLD)) is not None
+        text._READ_ALSO_RE.match(clean_text(line).translate(_PLAIN_FOLD)) is not None
     )
 
 
