@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.http.headers import Headers
 from scrapy.settings import BaseSettings
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.archive import Archive
@@ -75,6 +78,19 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class PendingCapture:
+    """An article's response on its way to the WARC files."""
+
+    written: Future[Written]
+    run_id: int | None
+
+    def row(self) -> dict[str, Any]:
+        """Its ``captures`` row, once written; blocks until then (call it in a thread).
+        Raises the write's error when the response could not be kept."""
+        return self.written.result().capture_row(self.run_id)
+
+
 class CaptureMiddleware:
     """Spider middleware writing the response of every article to WARC files."""
 
@@ -94,9 +110,7 @@ class CaptureMiddleware:
         self.max_size = max_size
         self.discovery = discovery
         """Whether discovery documents are captured too."""
-        self.last: dict[str, Earlier] = {}
-        """Fetched URL -> its last capture, for revisit records."""
-        self.pending: dict[str, dict[str, Any]] = {}
+        self.pending: dict[str, PendingCapture] = {}
         """Fetched URL -> the capture of an article on its way to the pipelines."""
         self.failed = False
 
@@ -122,10 +136,10 @@ class CaptureMiddleware:
         return middleware
 
     async def spider_opened(self) -> None:
+        last = await maybe_deferred_to_future(deferToThread(self._last_captures))
         # The prefix names the spider; the outlet (generic crawls) is in each metadata record.
         prefix = f"akhbar-{self.crawler.spidercls.name}"
-        self.writer.open_warc(self.directory, prefix, self.max_size)
-        self.last = await maybe_deferred_to_future(deferToThread(self._last_captures))
+        self.writer.open_warc(self.directory, prefix, self.max_size, last)
 
     def _last_captures(self) -> dict[str, Earlier]:
         archive = Archive.from_settings(self.crawler.settings)
@@ -139,59 +153,73 @@ class CaptureMiddleware:
         if isinstance(item, ArticleItem) and item.fetched_url:
             self.pending.pop(item.fetched_url, None)
 
-    def take(self, fetched_url: str | None) -> dict[str, Any] | None:
+    def take(self, fetched_url: str | None) -> PendingCapture | None:
         """The capture of the article fetched from ``fetched_url`` (once), for its store."""
         return self.pending.pop(fetched_url, None) if fetched_url else None
 
-    async def process_spider_output(
+    # Both forms, so that Scrapy keeps the chain of a synchronous callback synchronous.
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        self._capture_discovery(response)
+        for output in result:
+            if not isinstance(output, ArticleItem) or self._capture(response, output):
+                yield output
+
+    async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        if self.discovery and (kind := _discovery_kind(response)) is not None:
-            await self._capture_discovery(response, kind)
+        self._capture_discovery(response)
         async for output in result:
-            if isinstance(output, ArticleItem) and not await self._capture(response, output):
-                continue
-            yield output
+            if not isinstance(output, ArticleItem) or self._capture(response, output):
+                yield output
 
-    async def _capture(self, response: Response, item: ArticleItem) -> bool:
-        """Write the response of ``item``; False when it cannot be kept (the item is dropped)."""
+    def _capture(self, response: Response, item: ArticleItem) -> bool:
+        """Send the response of ``item`` to be written; False once capture has failed (the
+        item is dropped)."""
+        if self.failed:
+            return False
         run_id = self._run_id()
         hint = self.crawler.spider._hint_for(response)  # the sitemap/feed entry apply_hint used
         extra = {"hint-published": hint.published if hint is not None else None}
-        written = await self._write(response, run_id, {**extra, "article-url": item.url})
-        if written is None:
-            return False
-        self.pending[response.url] = written.capture_row(run_id)
+        written = self._write(response, run_id, {**extra, "article-url": item.url})
+        self.pending[response.url] = PendingCapture(written, run_id)
         return True
 
-    async def _capture_discovery(self, response: Response, kind: str) -> None:
-        await self._write(response, self._run_id(), {"discovery": kind})
+    def _capture_discovery(self, response: Response) -> None:
+        if self.discovery and not self.failed and (kind := _discovery_kind(response)) is not None:
+            self._write(response, self._run_id(), {"discovery": kind})
 
-    async def _write(
-        self, response: Response, run_id: int | None, extra: dict[str, Any]
-    ) -> Written | None:
-        """Write ``response`` (in a thread); None when it cannot be written, which stops the
-        crawl."""
-        if self.failed:
-            return None
-        fetch = self._fetch(response, run_id, extra)
-        try:
-            written = await self.writer.write_warc(fetch, self.last.get(response.url))
-        except OSError as exc:
-            self.failed = True
-            self.stats.inc_value("akhbar/errors/capture_failed")
-            logger.critical(
-                "cannot write WARC files in %s (%s): stopping the crawl; articles are not "
-                "stored without their response",
-                self.directory,
-                exc,
-            )
-            await self.crawler.engine.close_spider_async(reason="capture_failed")
-            return None
-        self.last[response.url] = Earlier(written.digest, written.url, written.fetched_at)
+    def _write(self, response: Response, run_id: int | None, extra: dict[str, Any]) -> Future[Any]:
+        """Send ``response`` to the writer process. The item goes on without waiting: the
+        process writes it before it stores any batch sent later, which holds its article."""
+        written = self.writer.call("write_warc", self._fetch(response, run_id, extra))
         kind = "captures_discovery" if "discovery" in extra else "captures"
-        self.stats.inc_value(f"akhbar/{kind}_{written.record_type}")
+        written.add_done_callback(partial(self._written, kind))
         return written
+
+    def _written(self, kind: str, written: Future[Written]) -> None:
+        """Count a write, or stop the crawl when it failed (in the writer's thread)."""
+        error = written.exception()
+        if error is None:
+            self.stats.inc_value(f"akhbar/{kind}_{written.result().record_type}")
+        elif isinstance(error, OSError):
+            from twisted.internet import reactor  # the one Scrapy installed
+
+            reactor.callFromThread(self._stop, error)
+        else:
+            logger.error("could not write a WARC record: %r", error)
+
+    def _stop(self, error: OSError) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        self.stats.inc_value("akhbar/errors/capture_failed")
+        logger.critical(
+            "cannot write WARC files in %s (%s): stopping the crawl; articles are not "
+            "stored without their response",
+            self.directory,
+            error,
+        )
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="capture_failed"))
 
     def _fetch(self, response: Response, run_id: int | None, extra: dict[str, Any]) -> Fetch:
         spider = self.crawler.spider

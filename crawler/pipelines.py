@@ -224,6 +224,7 @@ class StoragePipeline:
 
     def _store(self, batch: list[dict[str, Any]]) -> None:
         """Store a batch, or spool what cannot be stored; never raises for the database."""
+        batch = self._with_captures(batch)
         try:
             self._count(self._write_retrying(batch))
         except Exception as exc:
@@ -238,6 +239,22 @@ class StoragePipeline:
                 self._store_each(batch)
         if self.outage_spooled and not self.database_down and self._lock_is_ours():
             self.resume()
+
+    def _with_captures(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The batch with each article's ``captures`` row, once its response is written;
+        without the articles whose response could not be (never stored without it)."""
+        kept = []
+        for row in batch:
+            pending = row.get("capture")
+            if pending is not None:
+                try:
+                    row["capture"] = pending.row()
+                except Exception as exc:
+                    logger.error("%s not stored: its response was not kept (%s)", row["url"], exc)
+                    self.stats.inc_value("akhbar/errors/article_without_capture")
+                    continue
+            kept.append(row)
+        return kept
 
     def _store_each(self, batch: list[dict[str, Any]]) -> None:
         for index, row in enumerate(batch):

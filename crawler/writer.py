@@ -33,11 +33,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from crawler.crawl_config import crawl_config
-from crawler.warc import Earlier, Fetch, Written
+from crawler.warc import Earlier
 from crawler.writer_worker import frame, read_frame
 from db.articles import StoreResult
 from db.engine import ensure_database_url
@@ -142,23 +141,6 @@ def _frame(value: Any) -> bytes:
     return frame(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def deferred_of(future: Future[Any]) -> Deferred[Any]:
-    """A Deferred fired in the reactor thread with ``future``'s outcome."""
-    from twisted.internet import reactor  # the one Scrapy installed, not a default
-
-    deferred: Deferred[Any] = Deferred()
-
-    def fire(done: Future[Any]) -> None:
-        error = done.exception()
-        if error is None:
-            deferred.callback(done.result())
-        else:
-            deferred.errback(error)
-
-    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
-    return deferred
-
-
 class Writer:
     """Scrapy extension: the crawl's writer process, started when first called.
 
@@ -185,13 +167,12 @@ class Writer:
                 self._process = WriterProcess(self.database_url)
         return self._process.call(name, *args)
 
-    def open_warc(self, directory: Path, prefix: str, max_size: int) -> None:
-        """Where :meth:`write_warc` writes (:class:`crawler.warc.WarcFiles`' arguments)."""
-        self.call("open_warc", directory, prefix, max_size)
-
-    async def write_warc(self, fetch: Fetch, earlier: Earlier | None) -> Written:
-        """:meth:`crawler.warc.WarcFiles.write` in the process."""
-        return await maybe_deferred_to_future(deferred_of(self.call("write_warc", fetch, earlier)))
+    def open_warc(
+        self, directory: Path, prefix: str, max_size: int, last: dict[str, Earlier]
+    ) -> None:
+        """Where ``write_warc`` calls write (:class:`crawler.warc.WarcFiles`' arguments), and
+        the last capture of each URL (for revisit records)."""
+        self.call("open_warc", directory, prefix, max_size, last)
 
     def store(self, rows: list[dict[str, Any]], fetches: list[dict[str, Any]]) -> StoreResult:
         """Articles and their captures stored in one transaction; blocks (call it in a thread)."""

@@ -45,15 +45,24 @@ class Writer:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self._files: WarcFiles | None = None
+        self._last: dict[str, Earlier] = {}
+        """Fetched URL -> its last capture, for revisit records."""
         self._engine: Engine | None = None
 
-    def open_warc(self, directory: Path, prefix: str, max_size: int) -> None:
+    def open_warc(
+        self, directory: Path, prefix: str, max_size: int, last: dict[str, Earlier]
+    ) -> None:
+        """Where to write (:class:`WarcFiles`' arguments), and the outlet's last captures."""
         self._files = WarcFiles(directory, prefix, max_size)
+        self._last = last
 
-    def write_warc(self, fetch: Fetch, earlier: Earlier | None) -> Written:
+    def write_warc(self, fetch: Fetch) -> Written:
+        """A fetch's records; a revisit record when its payload is the last capture's."""
         if self._files is None:
             raise RuntimeError("write_warc before open_warc")
-        return self._files.write(fetch, earlier)
+        written = self._files.write(fetch, self._last.get(fetch.url))
+        self._last[fetch.url] = Earlier(written.digest, written.url, written.fetched_at)
+        return written
 
     def store(
         self, rows: list[dict[str, Any]], fetches: list[dict[str, Any]]

@@ -120,3 +120,25 @@ def test_warcio_reads_every_file_with_its_request_and_metadata(captured: Capture
         "revisit": fetches // 2,
         "metadata": fetches,
     }
+
+
+def test_a_warc_folder_that_cannot_be_written_stops_the_crawl_and_stores_nothing(
+    databases, tmp_path: Path
+) -> None:
+    url = databases.create("akhbar_capture_unwritable")
+    schema.upgrade(url)
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    archive = CapturedArchive(url, blocker / "warc", root)
+    with StaticSite(root) as server:
+        config = load_config(environ={"AKHBAR_DATABASE_URL": url})
+        settings = {**FAST, "AKHBAR_WARC_DIR": str(archive.warc_dir)}
+        request = CrawlRequest(outlet=OUTLET, host_map={HOST: server.origin}, settings=settings)
+        run_crawl(config, request)
+    [run] = archive.query("SELECT stats, status FROM crawl_runs")
+    assert run["stats"]["akhbar/errors/capture_failed"] == 1
+    assert run["stats"]["finish_reason"] == "capture_failed"
+    assert archive.query("SELECT url FROM articles") == []
+    assert archive.query("SELECT id FROM captures") == []

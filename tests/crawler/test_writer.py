@@ -50,8 +50,8 @@ def writer() -> Iterator[WriterProcess]:
 def test_writes_are_answered_in_order_with_their_place_in_the_file(
     writer: WriterProcess, tmp_path: Path
 ) -> None:
-    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3)
-    futures = [writer.call("write_warc", fetch(n), None) for n in range(20)]
+    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {})
+    futures = [writer.call("write_warc", fetch(n)) for n in range(20)]
     written = [future.result(timeout=30) for future in futures]
     assert [w.url for w in written] == [f"https://news.test/a/{n}" for n in range(20)]
     assert [w.offset for w in written] == sorted(w.offset for w in written)
@@ -63,7 +63,7 @@ def test_writes_are_answered_in_order_with_their_place_in_the_file(
 
 def test_an_error_in_the_process_is_raised_to_the_caller(writer: WriterProcess) -> None:
     with pytest.raises(RuntimeError, match="write_warc before open_warc"):
-        writer.call("write_warc", fetch(1), None).result(timeout=30)
+        writer.call("write_warc", fetch(1)).result(timeout=30)
 
 
 def test_a_database_the_process_cannot_reach_is_a_connection_error_here(
@@ -76,8 +76,8 @@ def test_a_database_the_process_cannot_reach_is_a_connection_error_here(
 
 def test_closing_lets_the_process_finish_what_it_was_sent(tmp_path: Path) -> None:
     writer = WriterProcess(UNREACHABLE)
-    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3)
-    futures = [writer.call("write_warc", fetch(n), None) for n in range(50)]
+    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {})
+    futures = [writer.call("write_warc", fetch(n)) for n in range(50)]
     assert writer.close(timeout=60) == 0
     assert all(future.result(timeout=0).url for future in futures)
     [path] = tmp_path.glob("*.warc.gz")
@@ -101,10 +101,10 @@ def test_a_process_that_died_fails_every_later_call_with_writer_gone(
 def test_ctrl_c_to_the_process_group_leaves_the_crawl_to_decide(
     writer: WriterProcess, tmp_path: Path
 ) -> None:
-    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3).result(timeout=30)
+    writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {}).result(timeout=30)
     os.kill(writer._process.pid, signal.SIGINT)
     os.kill(writer._process.pid, signal.SIGTERM)
-    assert writer.call("write_warc", fetch(1), None).result(timeout=30).status == 200
+    assert writer.call("write_warc", fetch(1)).result(timeout=30).status == 200
 
 
 def test_the_process_ends_when_the_crawl_process_is_killed() -> None:
