@@ -10,6 +10,8 @@ the environment and the configuration file, and :func:`crawler.crawl_config.craw
 is where a crawl reads all three.
 """
 
+import os
+
 from crawler.local_spiders import spider_modules
 
 BOT_NAME = "akhbar"
@@ -72,6 +74,8 @@ EXTENSIONS = {
     "crawler.failures.LostRequestCounter": 20,
     # The process that writes WARC files and stores articles (capture and storage call it).
     "crawler.writer.Writer": 30,
+    # The processes that read article pages (outlet spiders call them).
+    "crawler.readers.Readers": 40,
 }
 
 ADDONS = {"crawler.crawl_config.ConfigFileSettings": 0}
@@ -81,6 +85,9 @@ AKHBAR_DATABASE_URL = ""  # this crawl's database; empty: the configured one
 AKHBAR_HOST_MAP = ""  # "host=origin ...", added to the configured host map for this crawl
 AKHBAR_STORE = True  # off: extract only, write nothing (benchmarks, dry runs)
 AKHBAR_STORE_BATCH_SIZE = 100
+# Processes reading outlet article pages beside the crawl: every core but the crawl's own.
+# 0 reads them in the crawl process.
+AKHBAR_READERS = max(1, (os.cpu_count() or 1) - 1)
 # Retries of a batch after a connection error before it is spooled, the first after
 # AKHBAR_STORE_RETRY_BACKOFF seconds, doubling: 7.5 s in all, well inside the 30 s a stopping
 # crawl is given to close when the server refuses connections at once (stopped, restarting).

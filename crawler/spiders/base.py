@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -37,6 +37,7 @@ from crawler.failures import count_error, failure_reason
 from crawler.items import ArticleItem
 from crawler.outlet import OutletInfo
 from crawler.outlet_page import ArticleLayout, FieldError, read_article
+from crawler.readers import Readers
 from crawler.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,35 @@ class OutletSpider(scrapy.Spider):
             found.item.outlet = self.name
             return found.item
         article = read_article(response, self.layout, self.name, self.outlet)
+        return self._item_of(article, response)
+
+    async def _read_article(self, response: Response) -> ArticleItem | None:
+        """:meth:`parse_article`, in a reader process when there are some
+        (:mod:`crawler.readers`) and this spider's pages can be read there."""
+        readers = self.crawler.get_extension(Readers)
+        reading = None
+        if readers is not None and isinstance(response, TextResponse):
+            reading = self._reading(readers, response)
+        if reading is None:
+            return self.parse_article(response)
+        try:
+            found = await reading
+        except Exception:
+            # Read here again: the same page fails the same way, logged and counted as usual.
+            return self.parse_article(response)
+        return self._item_of(found, response)
+
+    def _reading(
+        self, readers: Readers, response: TextResponse
+    ) -> Coroutine[Any, Any, Any] | None:
+        """The page read by ``readers``; None when this spider reads its pages itself (no
+        layout, or a ``parse_article`` of its own)."""
+        if self.layout is None or type(self).parse_article is not OutletSpider.parse_article:
+            return None
+        return readers.read_article(response, self.layout, self.name, self.outlet)
+
+    def _item_of(self, article: Any, response: Response) -> ArticleItem | None:
+        """The item of what :func:`read_article` read, its field errors counted."""
         if article is None:
             return None
         for failure in article.field_errors:
@@ -246,7 +276,7 @@ class OutletSpider(scrapy.Spider):
 
     # Article pages -----------------------------------------------------------
 
-    def _parse_article_page(self, response: Response) -> Iterator[ArticleItem]:
+    async def _parse_article_page(self, response: Response) -> AsyncIterator[ArticleItem]:
         if not response.body.strip():
             self._count_error("empty_page", response.url)
             return
@@ -254,7 +284,7 @@ class OutletSpider(scrapy.Spider):
             self._count_error("not_html", response.url)
             return
         try:
-            item = self.parse_article(response)
+            item = await self._read_article(response)
         except Exception:
             logger.exception("could not parse %s", response.url)
             self._count_error("parse_error", response.url)

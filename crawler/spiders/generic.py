@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -41,6 +41,7 @@ from crawler.dates import parse_iso_datetime, parse_rfc822_datetime
 from crawler.extraction import read_page
 from crawler.items import ArticleItem
 from crawler.outlet import OutletInfo
+from crawler.readers import Readers
 from crawler.spiders.base import OutletSpider
 from crawler.urls import normalize_url
 
@@ -310,8 +311,22 @@ class GenericSpider(OutletSpider):
         """Read one page with no knowledge of its markup; None when it is not an article."""
         if not isinstance(response, TextResponse):
             return None
-        timezone = self.outlet.timezone if self._zone_known else None
-        found = read_page(response.text, response.url, timezone=timezone)
+        return self._item_of(read_page(response.text, response.url, timezone=self._zone), response)
+
+    def _reading(
+        self, readers: Readers, response: TextResponse
+    ) -> Coroutine[Any, Any, Any] | None:
+        if type(self).parse_article is not GenericSpider.parse_article:
+            return None
+        return readers.read_page(response.text, response.url, self._zone)
+
+    @property
+    def _zone(self) -> str | None:
+        """The zone a time printed without one is read in; None: the page's own, else UTC."""
+        return self.outlet.timezone if self._zone_known else None
+
+    def _item_of(self, found: Any, response: Response) -> ArticleItem | None:
+        """The item of what :func:`read_page` found, with what only the spider knows."""
         if found is None:
             return None
         item = found.item

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.child_process import ChildGone, ChildProcess
 from crawler.warc import Fetch, iter_records
-from crawler.writer import WriterGone, WriterProcess
 from db.errors import is_connection_error
 from tests.support import REPO, wait_for
 
@@ -41,14 +41,14 @@ def fetch(n: int) -> Fetch:
 
 
 @pytest.fixture
-def writer() -> Iterator[WriterProcess]:
-    process = WriterProcess(UNREACHABLE)
+def writer() -> Iterator[ChildProcess]:
+    process = ChildProcess("crawler.writer_worker", UNREACHABLE)
     yield process
     process.close(timeout=10)
 
 
 def test_writes_are_answered_in_order_with_their_place_in_the_file(
-    writer: WriterProcess, tmp_path: Path
+    writer: ChildProcess, tmp_path: Path
 ) -> None:
     writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {})
     futures = [writer.call("write_warc", fetch(n)) for n in range(20)]
@@ -61,13 +61,13 @@ def test_writes_are_answered_in_order_with_their_place_in_the_file(
     assert [r.offset for r in responses] == [w.offset for w in written]
 
 
-def test_an_error_in_the_process_is_raised_to_the_caller(writer: WriterProcess) -> None:
+def test_an_error_in_the_process_is_raised_to_the_caller(writer: ChildProcess) -> None:
     with pytest.raises(RuntimeError, match="write_warc before open_warc"):
         writer.call("write_warc", fetch(1)).result(timeout=30)
 
 
 def test_a_database_the_process_cannot_reach_is_a_connection_error_here(
-    writer: WriterProcess,
+    writer: ChildProcess,
 ) -> None:
     with pytest.raises(Exception) as raised:
         writer.call("store", [], []).result(timeout=60)
@@ -75,7 +75,7 @@ def test_a_database_the_process_cannot_reach_is_a_connection_error_here(
 
 
 def test_closing_lets_the_process_finish_what_it_was_sent(tmp_path: Path) -> None:
-    writer = WriterProcess(UNREACHABLE)
+    writer = ChildProcess("crawler.writer_worker", UNREACHABLE)
     writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {})
     futures = [writer.call("write_warc", fetch(n)) for n in range(50)]
     assert writer.close(timeout=60) == 0
@@ -84,26 +84,26 @@ def test_closing_lets_the_process_finish_what_it_was_sent(tmp_path: Path) -> Non
     assert sum(r.type == "response" for r in iter_records(path)) == 50
 
 
-def test_a_process_that_died_fails_every_later_call_with_writer_gone(
-    writer: WriterProcess,
+def test_a_process_that_died_fails_every_later_call_with_child_gone(
+    writer: ChildProcess,
 ) -> None:
-    writer._process.kill()
+    writer.kill()
     error = wait_for(
         lambda: (
-            isinstance(e := writer.call("store", [], []).exception(timeout=30), WriterGone) and e
+            isinstance(e := writer.call("store", [], []).exception(timeout=30), ChildGone) and e
         ),
         30,
-        "calls to fail with WriterGone",
+        "calls to fail with ChildGone",
     )
     assert isinstance(error, OSError)
 
 
 def test_ctrl_c_to_the_process_group_leaves_the_crawl_to_decide(
-    writer: WriterProcess, tmp_path: Path
+    writer: ChildProcess, tmp_path: Path
 ) -> None:
     writer.call("open_warc", tmp_path, "akhbar-test", 1024**3, {}).result(timeout=30)
-    os.kill(writer._process.pid, signal.SIGINT)
-    os.kill(writer._process.pid, signal.SIGTERM)
+    os.kill(writer.pid, signal.SIGINT)
+    os.kill(writer.pid, signal.SIGTERM)
     assert writer.call("write_warc", fetch(1)).result(timeout=30).status == 200
 
 
@@ -115,9 +115,9 @@ def test_the_process_ends_when_the_crawl_process_is_killed() -> None:
             textwrap.dedent(
                 f"""
                 import time
-                from crawler.writer import WriterProcess
-                writer = WriterProcess({UNREACHABLE!r})
-                print(writer._process.pid, flush=True)
+                from crawler.child_process import ChildProcess
+                writer = ChildProcess("crawler.writer_worker", {UNREACHABLE!r})
+                print(writer.pid, flush=True)
                 time.sleep(60)
                 """
             ),
