@@ -154,14 +154,17 @@ def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> 
 
 def _walk_content(el: Any, out: _LineCollector, skip: Any, stop: Any, link: bool) -> None:
     """The text of ``el`` and of its children with their tails, until a box that ends it."""
-    if el.text:
-        out.add(el.text, link)
+    # lxml decodes .text and .tail anew at each reading: each is read once.
+    text = el.text
+    if text:
+        out.add(text, link)
     for child in el:
         _walk(child, out, skip, stop, link)
         if out.stopped:
             return
-        if child.tail:
-            out.add(child.tail, link)
+        tail = child.tail
+        if tail:
+            out.add(tail, link)
 
 
 def _never(el: Any) -> bool:

@@ -59,12 +59,15 @@ def element_text(element: Any | None) -> str:
 def _texts_and_breaks(element: Any) -> list[str]:
     """The texts :meth:`itertext` gives, with a space for each ``<br>``."""
     parts: list[str] = []
-    if isinstance(element.tag, str) and element.text:
-        parts.append(element.text)  # a comment's own text is not the page's
+    # lxml decodes .text and .tail anew at each reading: each is read once.
+    text = element.text if isinstance(element.tag, str) else None
+    if text:
+        parts.append(text)  # a comment's own text is not the page's
     for child in element:
         parts.append(" " if child.tag == "br" else "".join(_texts_and_breaks(child)))
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
     return parts
 
 

@@ -90,8 +90,11 @@ def json_ld_objects(page: Any) -> list[dict[str, Any]]:
     """All JSON-LD objects of the page, flattened; malformed blocks are skipped."""
     objects: list[dict[str, Any]] = []
     for el in selector_of(page).root.iter("script"):
-        if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
-            objects.extend(flatten_json_ld(parse_json_ld(el.text)))
+        if (el.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = el.text  # decoded anew at each reading: read once
+        if text:
+            objects.extend(flatten_json_ld(parse_json_ld(text)))
     return objects
 
 
