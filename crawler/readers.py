@@ -6,7 +6,8 @@ downloading it (an outlet's layout), or many times more (the generic extraction)
 :class:`Readers`, a Scrapy extension, starts ``AKHBAR_READERS`` child processes on first
 use and sends each page to the one with the fewest pages waiting; the spider awaits the
 article. ``AKHBAR_READERS = 0`` reads every page in the crawl process, as a machine with
-one core should.
+two cores should: there the second core is busy with the writer process and the database,
+and a reader only adds the cost of sending pages across.
 """
 
 from __future__ import annotations
