@@ -76,6 +76,7 @@ EXTENSIONS = {
     "crawler.writer.Writer": 30,
     # The processes that read article pages (outlet spiders call them).
     "crawler.readers.Readers": 40,
+    "crawler.gc_tuning.CollectorTuning": 50,
 }
 
 ADDONS = {"crawler.crawl_config.ConfigFileSettings": 0}
@@ -90,6 +91,9 @@ AKHBAR_STORE_BATCH_SIZE = 100
 # adds work (2,000-article crawl: 5.5-6.6 s without, 7.5-8.1 s with one). 0 reads them in
 # the crawl process.
 AKHBAR_READERS = max(0, (os.cpu_count() or 1) - 2)
+# Allocations between young garbage collections in the crawl process (Python's: 700); 0 keeps
+# Python's default. See crawler.gc_tuning.
+AKHBAR_GC_THRESHOLD = 50_000
 # Retries of a batch after a connection error before it is spooled, the first after
 # AKHBAR_STORE_RETRY_BACKOFF seconds, doubling: 7.5 s in all, well inside the 30 s a stopping
 # crawl is given to close when the server refuses connections at once (stopped, restarting).
