@@ -211,7 +211,9 @@ class OutletSpider(scrapy.Spider):
             self._count_error("not_html", response.url)
             return
         articles, further = [], []
-        for href in link_hrefs(response):
+        hrefs = link_hrefs(response)
+        forget_parse(response)
+        for href in hrefs:
             url = normalize_url(href.strip(), base=response.url)
             if self.is_article_url(url):
                 articles.append(url)
@@ -289,6 +291,8 @@ class OutletSpider(scrapy.Spider):
             logger.exception("could not parse %s", response.url)
             self._count_error("parse_error", response.url)
             return
+        finally:
+            forget_parse(response)
         if item is None:
             # An outlet's article URL that yields no article means its layout changed;
             # the generic spider guesses article URLs, so for it this is routine.
@@ -336,6 +340,16 @@ def link_hrefs(response: TextResponse) -> list[str]:
     """The ``href`` of every ``<a>`` of the page, in document order (``a::attr(href)``),
     read from the parsed tree without a parsel Selector for each link."""
     return [href for a in response.selector.root.iter("a") if (href := a.get("href")) is not None]
+
+
+def forget_parse(response: TextResponse) -> None:
+    """Let the page ``response`` parsed be freed now, not at the next garbage collection.
+
+    Scrapy's response caches its selector, which points back at the response: the parsed
+    tree then lives until the collector finds the cycle, and the crawl process collects
+    seldom (:mod:`crawler.gc_tuning`). A later ``response.selector`` parses it again.
+    """
+    response._cached_selector = None  # Scrapy's cache of response.selector
 
 
 def looks_like_html(body: bytes) -> bool:
