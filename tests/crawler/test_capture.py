@@ -19,7 +19,7 @@ from crawler.warc import iter_records, parse_fields, payload_digest, read_record
 from db import schema
 from db.config import load_config
 from db.engine import make_engine
-from scheduler.crawl import CrawlRequest, run_crawl
+from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 from tests.support import FIXTURES
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
@@ -35,14 +35,13 @@ class CapturedArchive:
     warc_dir: Path
     site: Path
 
-    def crawl(self, origin: str, full: bool = False) -> None:
+    def crawl(self, origin: str, full: bool = False) -> CrawlResult:
         config = load_config(environ={"AKHBAR_DATABASE_URL": self.url})
         settings = {**FAST, "AKHBAR_WARC_DIR": str(self.warc_dir)}
         request = CrawlRequest(
             outlet=OUTLET, host_map={HOST: origin}, full=full, timeout=240, settings=settings
         )
-        result = run_crawl(config, request)
-        assert result.status == "succeeded", result
+        return run_crawl(config, request)
 
     def query(self, sql: str, **params: object) -> list[dict]:
         engine = make_engine(self.url)
@@ -62,8 +61,9 @@ def captured(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ca
     shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
     archive = CapturedArchive(url, tmp_path_factory.mktemp("warc"), root)
     with StaticSite(root) as server:
-        archive.crawl(server.origin)
-        archive.crawl(server.origin, full=True)
+        for full in (False, True):
+            result = archive.crawl(server.origin, full=full)
+            assert result.status == "succeeded", result
     yield archive
 
 
@@ -133,10 +133,7 @@ def test_a_warc_folder_that_cannot_be_written_stops_the_crawl_and_stores_nothing
     blocker.write_text("not a folder")
     archive = CapturedArchive(url, blocker / "warc", root)
     with StaticSite(root) as server:
-        config = load_config(environ={"AKHBAR_DATABASE_URL": url})
-        settings = {**FAST, "AKHBAR_WARC_DIR": str(archive.warc_dir)}
-        request = CrawlRequest(outlet=OUTLET, host_map={HOST: server.origin}, settings=settings)
-        run_crawl(config, request)
+        archive.crawl(server.origin)
     [run] = archive.query("SELECT stats, status FROM crawl_runs")
     assert run["stats"]["akhbar/errors/capture_failed"] == 1
     assert run["stats"]["finish_reason"] == "capture_failed"

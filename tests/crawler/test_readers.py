@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from scrapy.http import HtmlResponse
-from sqlalchemy import text
 
 from akhbar.static_server import StaticSite
 from crawler.child_process import ChildProcess
@@ -25,9 +24,9 @@ from crawler.outlet_page import OutletArticle, read_article
 from crawler.registry import outlet_spiders
 from db import schema
 from db.config import load_config
-from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, run_crawl
 from tests.support import FIXTURES
+from tests.support.daemon import query
 
 OUTLETS = {"casablancatoday": "www.casablancatoday.com", "hawarnews": "www.hawarnews.com"}
 
@@ -87,19 +86,11 @@ def test_a_reader_process_reads_every_saved_page_as_the_crawl_process_does(
 
 
 def stored_articles(url: str) -> list[dict]:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT url, title, subtitle, body, authors, tags, section, dateline,"
-                    " published_at, modified_at, image_url, language, word_count, content_hash"
-                    " FROM articles ORDER BY url"
-                )
-            )
-            return [dict(row._mapping) for row in rows]
-    finally:
-        engine.dispose()
+    return query(
+        url,
+        "SELECT url, title, subtitle, body, authors, tags, section, dateline, published_at,"
+        " modified_at, image_url, language, word_count, content_hash FROM articles ORDER BY url",
+    )
 
 
 @pytest.mark.db
