@@ -26,11 +26,11 @@ from twisted.internet.threads import deferToThread
 from crawler.archive import Archive, outlet_row, spool_dir
 from crawler.capture import CaptureMiddleware
 from crawler.extensions import CrawlRunRecorder
-from crawler.items import ArticleItem
 from crawler.language import detect_language
 from crawler.lock_keeper import HELD, TAKEN, LockKeeper
 from crawler.lock_watch import lock_retaken
-from crawler.text import clean_text, content_hash, word_count
+from crawler.rows import article_fields, with_derived
+from crawler.text import clean_text
 from crawler.urls import normalize_url
 from crawler.writer import Writer
 from db import spool
@@ -199,7 +199,8 @@ class StoragePipeline:
             self.stats.inc_value("akhbar/errors/spool_damaged_line", len(replayed.damaged))
 
     async def process_item(self, item: Any) -> Any:
-        row = article_row(item)
+        # Its content hash and word count are computed by the writer process, off this thread.
+        row = article_fields(item)
         if self.capture is not None:
             row["capture"] = self.capture.take(row["fetched_url"])
         self.batch.append(row)
@@ -364,7 +365,7 @@ class StoragePipeline:
     def _spool(self, rows: list[dict[str, Any]], reason: str) -> None:
         assert self.spool is not None
         try:
-            path = self.spool.write(self.outlet, rows)
+            path = self.spool.write(self.outlet, [with_derived(row) for row in rows])
         except (OSError, TypeError) as exc:  # disk full, no permission; a value JSON cannot hold
             self.stats.inc_value("akhbar/errors/spool_failed", len(rows))
             logger.critical(
@@ -390,14 +391,3 @@ class StoragePipeline:
         self.stats.inc_value("akhbar/articles_unchanged", len(result.unchanged))
         for url in result.updated:
             logger.info("article changed, previous version kept: %s", url)
-
-
-def article_row(item: Any) -> dict[str, Any]:
-    """The ``articles`` row of a normalized item, with its derived columns."""
-    adapter = ItemAdapter(item)
-    values = {field: adapter.get(field) for field in ArticleItem.__dataclass_fields__}
-    values["content_hash"] = content_hash(values["title"], values["body"])
-    values["word_count"] = word_count(values["body"])
-    values["authors"] = values["authors"] or []
-    values["tags"] = values["tags"] or []
-    return values

@@ -23,8 +23,9 @@ from scrapy.spiderloader import SpiderLoader
 from sqlalchemy import Connection, Engine, select
 
 from crawler.discovery import Entry
-from crawler.pipelines import NormalizationPipeline, article_row
+from crawler.pipelines import NormalizationPipeline
 from crawler.registry import UnknownOutlet, generic_target, project_settings, resolve
+from crawler.rows import article_row
 from crawler.spiders.base import OutletSpider, apply_hint
 from crawler.warc import CaptureUnreadable, read_payload
 from db import articles, runs

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from crawler.child_process import run_child
+from crawler.rows import with_derived
 from crawler.warc import Earlier, Fetch, WarcFiles, Written
 from db import articles, captures
 from db.engine import make_engine
@@ -54,7 +55,9 @@ class Writer:
     def store(
         self, rows: list[dict[str, Any]], fetches: list[dict[str, Any]]
     ) -> articles.StoreResult:
-        """Articles and the captures of their responses, in one transaction."""
+        """Articles and the captures of their responses, in one transaction; the rows' content
+        hash and word count are computed here when the crawl left them out."""
+        rows = [with_derived(row) for row in rows]
         if self._engine is None:
             self._engine = make_engine(self.database_url, pool_size=1, max_overflow=0)
         try:
