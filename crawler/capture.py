@@ -1,13 +1,13 @@
 """Keeping what was fetched: every article response goes to a WARC file before its article row.
 
 :class:`CaptureMiddleware` sees each response together with the article the spider
-read from it. It writes the response (request, response or revisit, metadata
-records) in the crawl's writer process (:mod:`crawler.writer`), and only then lets the
-article go on to the pipelines;
+read from it. It sends the response to the crawl's writer process (:mod:`crawler.writer`),
+which writes its records (request, response or revisit, metadata) before anything sent
+later, and lets the article go on to the pipelines without waiting;
 :class:`~crawler.pipelines.StoragePipeline` takes the capture's place
-(:meth:`CaptureMiddleware.take`) and records it in ``captures`` in the same
-transaction as the article. A WARC folder that cannot be written stops the
-crawl: its articles are dropped, never stored without their response.
+(:meth:`CaptureMiddleware.take`), waits for its write in the storage thread and records
+it in ``captures`` in the same transaction as the article. A WARC folder that cannot be
+written stops the crawl: its articles are dropped, never stored without their response.
 
 With ``AKHBAR_CAPTURE_DISCOVERY`` on, the discovery documents a crawl reads (robots.txt,
 sitemaps, feeds, listing pages: the responses of the spiders' ``parse_robots``,
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -157,14 +157,7 @@ class CaptureMiddleware:
         """The capture of the article fetched from ``fetched_url`` (once), for its store."""
         return self.pending.pop(fetched_url, None) if fetched_url else None
 
-    # Both forms, so that Scrapy keeps the chain of a synchronous callback synchronous.
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        self._capture_discovery(response)
-        for output in result:
-            if not isinstance(output, ArticleItem) or self._capture(response, output):
-                yield output
-
-    async def process_spider_output_async(
+    async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         self._capture_discovery(response)

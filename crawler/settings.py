@@ -76,6 +76,7 @@ EXTENSIONS = {
     "crawler.writer.Writer": 30,
     # The processes that read article pages (outlet spiders call them).
     "crawler.readers.Readers": 40,
+    # Fewer garbage collections in the crawl process (AKHBAR_GC_THRESHOLD).
     "crawler.gc_tuning.CollectorTuning": 50,
 }
 
