@@ -9,7 +9,6 @@ before any batch sent later, which holds its article, is stored.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,6 @@ from crawler.warc import Earlier, Fetch, WarcFiles, Written
 from db import articles, captures
 from db.engine import make_engine
 from db.errors import is_connection_error
-
-logger = logging.getLogger(__name__)
 
 
 class Writer:
