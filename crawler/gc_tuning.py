@@ -7,8 +7,9 @@ allocations. On a 2,000-article crawl of ``benchmarks.site`` that cost the crawl
 When the spider opens, what the process allocated so far (modules, settings, the spider)
 is frozen out of every later scan (:func:`gc.freeze`), and young collections run every
 ``AKHBAR_GC_THRESHOLD`` allocations; ``0`` keeps Python's defaults. Cycles are still
-collected, only in larger batches: a response and its parsed page, which point at each
-other, live a few pages longer.
+collected, only in larger batches. The largest, a response and its parsed page, which point
+at each other, is broken by the spider once the page is read
+(:func:`crawler.spiders.base.forget_parse`): without that the crawl grew to 406 MB.
 """
 
 from __future__ import annotations
