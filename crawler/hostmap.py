@@ -58,8 +58,9 @@ class HostMapDownloadHandler(HTTP11DownloadHandler):
             return await super().download_request(request)
         response = await super().download_request(request.replace(url=target))
         location = response.headers.get(b"Location")
+        if not location:
+            return response.replace(url=request.url, request=request)
         headers = response.headers.copy()
-        if location:
-            absolute = location.decode("latin-1")
-            headers[b"Location"] = unmap_url(absolute, request.url, self.host_map).encode("latin-1")
+        absolute = location.decode("latin-1")
+        headers[b"Location"] = unmap_url(absolute, request.url, self.host_map).encode("latin-1")
         return response.replace(url=request.url, request=request, headers=headers)

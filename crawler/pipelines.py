@@ -29,7 +29,8 @@ from crawler.extensions import CrawlRunRecorder
 from crawler.language import detect_language
 from crawler.lock_keeper import HELD, TAKEN, LockKeeper
 from crawler.lock_watch import lock_retaken
-from crawler.rows import article_fields, with_derived
+from crawler.row_derived import with_derived
+from crawler.rows import article_fields
 from crawler.text import clean_text
 from crawler.urls import normalize_url
 from crawler.writer import Writer

@@ -7,24 +7,17 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.items import ArticleItem
-from crawler.text import content_hash, word_count
+from crawler.row_derived import with_derived
 
 
 def article_fields(item: Any) -> dict[str, Any]:
-    """The row of a normalized item, without its derived columns (:func:`with_derived`)."""
+    """The row of a normalized item, without its derived columns
+    (:func:`crawler.row_derived.with_derived`)."""
     adapter = ItemAdapter(item)
     values = {field: adapter.get(field) for field in ArticleItem.__dataclass_fields__}
     values["authors"] = values["authors"] or []
     values["tags"] = values["tags"] or []
     return values
-
-
-def with_derived(row: dict[str, Any]) -> dict[str, Any]:
-    """``row`` with its content hash and word count (computed once; returned for chaining)."""
-    if "content_hash" not in row:
-        row["content_hash"] = content_hash(row["title"], row["body"])
-        row["word_count"] = word_count(row["body"])
-    return row
 
 
 def article_row(item: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ child process (:mod:`crawler.child_process`), which answers calls in the order t
 made, so a response's WARC records are always written before the batch that stores its
 article.
 
-:class:`Writer` is the Scrapy extension that starts the process on first use and ends
+:class:`Writer` is the Scrapy extension that starts the process with the crawl and ends
 it when the spider closes; :class:`~crawler.capture.CaptureMiddleware` and
 :class:`~crawler.pipelines.StoragePipeline` call it.
 """
@@ -38,7 +38,11 @@ logger = logging.getLogger(__name__)
 
 
 class Writer:
-    """Scrapy extension: the crawl's writer process, started when first called.
+    """Scrapy extension: the crawl's writer process.
+
+    The process starts with the extension, before the spider opens, rather than at the first
+    article: its start-up (~0.4 s of CPU, mostly importing SQLAlchemy and psycopg) then
+    overlaps the crawl's own instead of competing with the first pages for the cores.
 
     ``AKHBAR_STORE`` off: nothing is written, so no process (``NotConfigured``).
     """
@@ -55,13 +59,18 @@ class Writer:
             raise NotConfigured("AKHBAR_STORE is off")
         writer = cls(ensure_database_url(crawl_config(settings)))
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
+        writer.process()
         return writer
 
-    def call(self, name: str, *args: Any) -> Future[Any]:
+    def process(self) -> ChildProcess:
+        """The writer process, started if it is not running."""
         with self._starting:
             if self._process is None:
                 self._process = ChildProcess("crawler.writer_worker", self.database_url)
-        return self._process.call(name, *args)
+            return self._process
+
+    def call(self, name: str, *args: Any) -> Future[Any]:
+        return self.process().call(name, *args)
 
     def open_warc(
         self, directory: Path, prefix: str, max_size: int, last: dict[str, Earlier]

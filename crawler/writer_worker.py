@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from crawler.child_process import run_child
-from crawler.rows import with_derived
+from crawler.row_derived import with_derived
 from crawler.warc import Earlier, Fetch, WarcFiles, Written
 from db import articles, captures
 from db.engine import make_engine
