@@ -77,17 +77,36 @@ def clean_text(s: str) -> str:
 # "Read also" / "may interest you" link lines inside article bodies.
 
 # Matching is done on a folded copy: no tashkeel/tanween/tatweel, one alef,
-# ي for ى, lower-case Latin. str.translate raises and catches a KeyError for every
-# character missing from its table, which cost more than the lookups: the table also maps
-# the scripts read here (U+0000-U+07FF, Latin to Arabic) and general punctuation to themselves.
+# ي for ى (the pattern ignores case).
 _MATCH_FOLD = (
-    {c: c for c in range(0x0800)}
-    | {c: c for c in range(0x2000, 0x2070)}
-    | dict.fromkeys(range(0x064B, 0x0660), None)
+    dict.fromkeys(range(0x064B, 0x0660), None)
     | {0x0670: None, 0x0640: None}
     | dict.fromkeys(map(ord, "أإآٱ"), "ا")
-    | {ord("ى"): "ي", ord("ـ"): None}
+    | {ord("ى"): "ي"}
 )
+# str.translate looks every character up in the table, making an int object for each
+# Arabic one: folding a line's head that way cost more than matching it. The fold only
+# deletes some characters and replaces others by letters it never touches, so a deletion
+# then one replacement per target letter, each done in C, give what translate gives.
+_FOLD_DELETE = re.compile(
+    "[" + "".join(chr(c) for c, to in _MATCH_FOLD.items() if to is None) + "]"
+)
+_FOLD_REPLACE = [
+    (
+        re.compile("[" + "".join(chr(c) for c, to in _MATCH_FOLD.items() if to == target) + "]"),
+        target,
+    )
+    for target in sorted({to for to in _MATCH_FOLD.values() if to})
+]
+
+
+def _match_fold(text: str) -> str:
+    """*text* folded as ``text.translate(_MATCH_FOLD)`` folds it."""
+    text = _FOLD_DELETE.sub("", text)
+    for chars, target in _FOLD_REPLACE:
+        text = chars.sub(target, text)
+    return text
+
 
 # Markers that are never prose when they open a line, so link text may follow
 # without any punctuation: "اقرأ أيضا خبر ...", "قد يهمك أيضا ...".
@@ -173,7 +192,7 @@ def is_read_also(line: str) -> bool:
     # when bullets run deep into it, when folding left a run of spaces (tatweel between
     # spaces) that \s+ would read on, or when a match ends where the head is cut.
     if len(cleaned) > _HEAD:
-        folded = cleaned[:_HEAD].translate(_MATCH_FOLD)
+        folded = _match_fold(cleaned[:_HEAD])
         lead = _LEAD_RE.match(folded)
         match = _READ_ALSO_RE.match(folded)
         if (
@@ -183,7 +202,7 @@ def is_read_also(line: str) -> bool:
             and (match is None or match.end() < len(folded))
         ):
             return match is not None
-    return _READ_ALSO_RE.match(cleaned.translate(_MATCH_FOLD)) is not None
+    return _READ_ALSO_RE.match(_match_fold(cleaned)) is not None
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
