@@ -88,14 +88,18 @@ def _is_plain_arabic(sample: str) -> bool | None:
     """
     if _PRESENTATION_FORMS_RE.search(sample):
         sample = unicodedata.normalize("NFKC", sample)
-    # Tatweel only stretches a word: a letter to str.isalpha, but no letter to read.
-    letters = sum(map(str.isalpha, sample)) - sample.count(_TATWEEL)
-    if letters < _MIN_LETTERS:
-        return None
     # The letters are counted by the length of their runs: one match per word, not per letter.
     arabic = len("".join(_ARABIC_ALPHABET_RUN_RE.findall(sample)))
-    if arabic < _PLAIN_ARABIC_SHARE * letters:
-        return False
+    # Every letter of the alphabet is a letter, so when the alphabet alone is enough letters
+    # and its share of all the characters, it is their share of the letters: counting them
+    # (a call per character) is needed only when it is not.
+    if arabic < _MIN_LETTERS or arabic < _PLAIN_ARABIC_SHARE * len(sample):
+        # Tatweel only stretches a word: a letter to str.isalpha, but no letter to read.
+        letters = sum(map(str.isalpha, sample)) - sample.count(_TATWEEL)
+        if letters < _MIN_LETTERS:
+            return None
+        if arabic < _PLAIN_ARABIC_SHARE * letters:
+            return False
     other = Counter(_OTHER_ARABIC_SCRIPT_RE.findall(sample))
     for persian, arabic_form in _PERSIAN_FORMS.items():
         if other[persian] and sample.count(arabic_form) > other[persian]:
