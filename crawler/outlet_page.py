@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
-from urllib.parse import urljoin
 
 from scrapy.http import TextResponse
 
@@ -29,7 +28,7 @@ from crawler.dates import parse_arabic_date, parse_iso_datetime, resolve_modifie
 from crawler.elements import class_index, element_text, first, has_class
 from crawler.items import ArticleItem
 from crawler.language import LANGUAGE_SAMPLE, detect_language
-from crawler.metadata import PageMetadata, read_metadata
+from crawler.metadata import PageMetadata, join_url, read_metadata
 from crawler.outlet import OutletInfo
 from crawler.text import join_paragraphs
 from crawler.urls import url_to_store
@@ -310,4 +309,4 @@ def _image(
     figure = first(nodes, layout.image) if layout.image else None
     img = next(figure.iter("img"), None) if figure is not None else None
     src = (img.get("src") or "").strip() if img is not None else ""
-    return urljoin(url, src) if src else meta.image_url
+    return join_url(url, src) if src else meta.image_url
