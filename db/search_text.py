@@ -81,17 +81,20 @@ def stem_run(run: str) -> str:
 
 
 def _stem(run: str) -> str:
-    for prefix in _PREFIXES:
-        if run.startswith(prefix):
-            if len(run) - len(prefix) >= 3:
-                run = run[len(prefix) :]
-            break
-    for suffixes, keep in _SUFFIX_PASSES:
-        for suffix in suffixes:
-            if run.endswith(suffix):
-                if len(run) - len(suffix) >= keep:
-                    run = run[: -len(suffix)]
+    # One C-level test per tuple first: most runs take no prefix and no suffix of a pass.
+    if run.startswith(_PREFIXES):
+        for prefix in _PREFIXES:
+            if run.startswith(prefix):
+                if len(run) - len(prefix) >= 3:
+                    run = run[len(prefix) :]
                 break
+    for suffixes, keep in _SUFFIX_PASSES:
+        if run.endswith(suffixes):
+            for suffix in suffixes:
+                if run.endswith(suffix):
+                    if len(run) - len(suffix) >= keep:
+                        run = run[: -len(suffix)]
+                    break
     return run
 
 
@@ -123,8 +126,13 @@ def _prepare_field(text: str) -> tuple[str, str]:
     spellings: a crawl's first thousands of articles find more of their words in it.
     """
     normal = normalize(text)
-    stems = _token_stems
-    return normal, " ".join([stems.get(token) or _stem_token(token) for token in normal.split(" ")])
+    tokens = normal.split(" ")
+    # map() of the dictionary's own get runs in C; the tokens it has not seen are few.
+    stemmed = list(map(_token_stems.get, tokens))
+    if None in stemmed:
+        pairs = zip(stemmed, tokens, strict=True)
+        stemmed = [_stem_token(token) if s is None else s for s, token in pairs]
+    return normal, " ".join(stemmed)
 
 
 def _stem_token(token: str) -> str:
