@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.dates import parse_arabic_date, parse_iso_datetime
-from crawler.elements import has_class
 from crawler.jsonld import types_of
 from crawler.text import clean_text, is_read_also
 
@@ -123,6 +122,13 @@ def _names_timestamp(names: str) -> bool:
     return any(_TIMESTAMP_CLASS.match(token) for token in names.split())
 
 
+@lru_cache(maxsize=4096)
+def _names_not_text(names: str) -> bool:
+    """Whether a class attribute names an embed or a timestamp, whose text is not the
+    article's: one reading of the attribute and one cached answer an element."""
+    return not EMBED_CLASSES.isdisjoint(names.split()) or _names_timestamp(names)
+
+
 def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> None:
     tag = el.tag
     if not isinstance(tag, str):  # comment or processing instruction: only its tail counts
@@ -131,7 +137,9 @@ def _walk(el: Any, out: _LineCollector, skip: Any, stop: Any, in_link: bool) -> 
     if tag == "br":
         out.break_line()
         return
-    if tag in NEVER_TEXT_TAGS or has_class(el, EMBED_CLASSES) or is_timestamp(el) or skip(el):
+    # A <time> is among NEVER_TEXT_TAGS: what is_timestamp adds is its classes.
+    names = el.get("class")
+    if tag in NEVER_TEXT_TAGS or (names and _names_not_text(names)) or skip(el):
         return
     if stop(el):
         out.stopped = True
