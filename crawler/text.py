@@ -163,6 +163,9 @@ _HEAD = 40
 # whitespace is one character (clean text): 21 (re's parser on the pattern, with \s+ and
 # \s* as one space and \.{2,} as two dots), plus the one \b looks at.
 _MARKER_WIDTH = 22
+# Characters of a line cleaned to find its head: twice the head, so that the whitespace
+# cleaning takes off seldom leaves it shorter.
+_OPENING = 2 * _HEAD
 
 
 def is_read_also(line: str) -> bool:
@@ -184,25 +187,44 @@ def is_read_also(line: str) -> bool:
     """
     if not line:
         return False
-    cleaned = clean_text(line)
-    # The pattern is anchored at the start and reads at most _MARKER_WIDTH characters past
-    # the leading bullets, so folding the whole paragraph is wasted on long lines: folding
-    # works character by character, the folded head is the head of the folded line, and
-    # when no way through the pattern can reach the head's end, the head decides. It cannot
-    # when bullets run deep into it, when folding left a run of spaces (tatweel between
-    # spaces) that \s+ would read on, or when a match ends where the head is cut.
+    # Cleaning a line cut before a plain space gives the opening of the cleaned line (a space
+    # composes with nothing in NFC and only ends a run of whitespace), so the head of a long
+    # paragraph is read from its cleaned opening: cleaning all of it cost as much as the rest.
+    cut = line.find(" ", _OPENING)
+    opening = clean_text(line[:cut]) if cut > 0 else ""
+    from_opening = len(opening) > _HEAD
+    cleaned = opening if from_opening else clean_text(line)
     if len(cleaned) > _HEAD:
-        folded = _match_fold(cleaned[:_HEAD])
-        lead = _LEAD_RE.match(folded)
-        match = _READ_ALSO_RE.match(folded)
-        if (
-            lead is not None
-            and lead.end() + _MARKER_WIDTH < len(folded)
-            and "  " not in folded
-            and (match is None or match.end() < len(folded))
-        ):
-            return match is not None
+        decided = _head_decides(cleaned[:_HEAD])
+        if decided is not None:
+            return decided
+    if from_opening:
+        cleaned = clean_text(line)
     return _READ_ALSO_RE.match(_match_fold(cleaned)) is not None
+
+
+def _head_decides(head: str) -> bool | None:
+    r"""Whether a line is a marker, read from the first _HEAD characters of it cleaned; None
+    when they cannot tell.
+
+    The pattern is anchored at the start and reads at most _MARKER_WIDTH characters past
+    the leading bullets, so folding the whole paragraph is wasted on long lines: folding
+    works character by character, the folded head is the head of the folded line, and
+    when no way through the pattern can reach the head's end, the head decides. It cannot
+    when bullets run deep into it, when folding left a run of spaces (tatweel between
+    spaces) that \s+ would read on, or when a match ends where the head is cut.
+    """
+    folded = _match_fold(head)
+    lead = _LEAD_RE.match(folded)
+    match = _READ_ALSO_RE.match(folded)
+    if (
+        lead is not None
+        and lead.end() + _MARKER_WIDTH < len(folded)
+        and "  " not in folded
+        and (match is None or match.end() < len(folded))
+    ):
+        return match is not None
+    return None
 
 
 def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
