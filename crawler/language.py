@@ -100,7 +100,10 @@ def _is_plain_arabic(sample: str) -> bool | None:
             return None
         if arabic < _PLAIN_ARABIC_SHARE * letters:
             return False
-    other = Counter(_OTHER_ARABIC_SCRIPT_RE.findall(sample))
+    others = _OTHER_ARABIC_SCRIPT_RE.findall(sample)
+    if not others:  # most Arabic text: nothing to count
+        return True
+    other = Counter(others)
     for persian, arabic_form in _PERSIAN_FORMS.items():
         if other[persian] and sample.count(arabic_form) > other[persian]:
             del other[persian]
