@@ -159,8 +159,13 @@ _PM_MARKERS = frozenset({"م", "مساء", "ظهرا", "pm", "p.m.", "p.m", "pm.
 _AM_MARKERS = frozenset({"ص", "صباح", "صباحا", "am", "a.m.", "a.m", "am."})
 
 
+#: Any character _FOLD changes. str.translate looks every character up in its table, which
+#: for Arabic text costs more than finding none to change, as in most printed dates.
+_FOLDED = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
+
+
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDED.search(text) else text
 
 
 def _month_number(name: str) -> int:
