@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from crawler.elements import selector_of
@@ -205,11 +206,17 @@ _IDENTIFIER = re.compile(r"^\S*(?:\d|_|@|/|\w{2}\.\w{2})\S*$")
 _TEMPLATE = re.compile(r"[{}<>%$\[\]]|^(?:https?:|www\.)", re.IGNORECASE)
 
 
+#: What an outlet's own name may leave out.
+_THE = frozenset({"the"})
+
+
 def outlet_keys(names: Iterable[str]) -> set[str]:
     """The outlet's names as compared with an author's: words joined, ``the`` left out."""
-    return {k for k in (_name_key(n, drop=frozenset({"the"})) for n in names if n) if k}
+    return {k for k in (_name_key(n, drop=_THE) for n in names if n) if k}
 
 
+# Cached: every page of an outlet compares its authors with the same site and publisher names.
+@lru_cache(maxsize=4096)
 def _name_key(name: str, drop: frozenset[str] = _COLLECTIVE) -> str:
     return "".join(w for w in re.findall(r"\w+", name.casefold()) if w not in drop)
 
@@ -240,7 +247,7 @@ def _is_not_a_name(name: str, outlets: set[str]) -> bool:
     if folded in _PLACEHOLDERS or _TEMPLATE.search(name) or _IDENTIFIER.match(name):
         return True
     # The outlet itself, or its team (``Automateed Team``).
-    whole = _name_key(name, drop=frozenset({"the"}))
+    whole = _name_key(name, drop=_THE)
     team = _name_key(name)
     return whole in outlets or (team != whole and team in outlets)
 
