@@ -338,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         else None,
         "newsplease_reason": newsplease_reason,
         "akhbar_vs_css_only": round(ratio_css, 3),
+        # Each round's own ratio: the two crawls of a round ran minutes apart at most.
+        "akhbar_vs_css_only_runs": [
+            round(on["articles_per_s"] / css_run["articles_per_s"], 3)
+            for on, css_run in zip(runs["akhbar"], runs["css"], strict=True)
+        ],
         "akhbar_vs_fetch_only": round(akhbar["articles_per_s"] / fetch["pages_per_s"], 3),
         "akhbar_vs_newsplease": round(ratio_np, 1) if ratio_np else None,
         "targets": {
