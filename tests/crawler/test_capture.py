@@ -3,7 +3,6 @@ matching its ``captures`` row; a second fetch of an unchanged page is a revisit 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from db import schema
 from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
-from tests.support import FIXTURES
+from tests.support import copy_outlet_site
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -58,7 +57,7 @@ def captured(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ca
     url = databases.create("akhbar_capture")
     schema.upgrade(url)
     root = tmp_path_factory.mktemp(OUTLET) / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     archive = CapturedArchive(url, tmp_path_factory.mktemp("warc"), root)
     with StaticSite(root) as server:
         for full in (False, True):
@@ -128,7 +127,7 @@ def test_a_warc_folder_that_cannot_be_written_stops_the_crawl_and_stores_nothing
     url = databases.create("akhbar_capture_unwritable")
     schema.upgrade(url)
     root = tmp_path / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     archive = CapturedArchive(url, blocker / "warc", root)

@@ -5,7 +5,6 @@ only article responses are kept: ``test_capture`` counts them."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from crawler.warc import iter_records, parse_fields
 from db import schema
 from db.config import load_config
 from scheduler.crawl import CrawlRequest, run_crawl
-from tests.support import FIXTURES
+from tests.support import copy_outlet_site
 from tests.support.daemon import query
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
@@ -37,7 +36,7 @@ def test_discovery_documents_are_kept_beside_the_articles_when_asked(
     url = databases.create("akhbar_capture_discovery")
     schema.upgrade(url)
     root = tmp_path / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     warc_dir = tmp_path / "warc"
     settings = {**SETTINGS, "AKHBAR_WARC_DIR": str(warc_dir)}
     with StaticSite(root) as server:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.warc import Truncated, iter_records, payload_digest, read_record
 from crawler.warc_input import NotAPage, Unreadable, WarcResponse, read_warc
 from db import schema
-from tests.support import FIXTURES, REPO, wait_for
+from tests.support import REPO, copy_outlet_site, wait_for
 from tests.support.daemon import SlowSite, query
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
@@ -56,7 +55,7 @@ def killed(databases: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     url = databases.create("akhbar_capture_kill")
     schema.upgrade(url)
     root = tmp_path_factory.mktemp(OUTLET) / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     warc_dir = tmp_path_factory.mktemp("warc")
     command = [sys.executable, "-m", "scrapy", "crawl", OUTLET]
     for key, value in {**SETTINGS, "AKHBAR_WARC_DIR": str(warc_dir)}.items():

@@ -29,7 +29,7 @@ from db.articles import copies_of
 from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
-from tests.support import FIXTURES
+from tests.support import FIXTURES, copy_outlet_site
 from tests.support.scoring import token_f1
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
@@ -103,7 +103,7 @@ def archive(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Arc
     sites = {}
     for outlet in OUTLETS:
         root = tmp_path_factory.mktemp(outlet) / "site"
-        shutil.copytree(FIXTURES / outlet / "site", root, ignore=shutil.ignore_patterns("_truth"))
+        copy_outlet_site(outlet, root)
         sites[outlet] = Site(outlet, root, StaticSite(root).start())
     yield Archive(url, sites)
     for site in sites.values():

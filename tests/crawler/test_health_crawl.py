@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler import jobs
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
-from tests.support import FIXTURES
+from tests.support import FIXTURES, copy_outlet_site
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -92,7 +91,7 @@ def site(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     schema.upgrade(url)
     folder = tmp_path_factory.mktemp("health")
     root = folder / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     config_file = folder / "akhbar.toml"
     alerts = folder / "alerts.jsonl"
     server = StaticSite(root).start()

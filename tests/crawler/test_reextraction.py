@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from db import schema
 from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, run_crawl
-from tests.support import FIXTURES
+from tests.support import copy_outlet_site
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -42,7 +41,7 @@ def crawled(databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     url = databases.create("akhbar_reextract")
     schema.upgrade(url)
     root = tmp_path_factory.mktemp(OUTLET) / "site"
-    shutil.copytree(FIXTURES / OUTLET / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site(OUTLET, root)
     settings = {**FAST, "AKHBAR_WARC_DIR": str(tmp_path_factory.mktemp("warc"))}
     with StaticSite(root) as server:
         request = CrawlRequest(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from db import schema
 from db.config import load_config
 from scheduler.crawl import CrawlLocked, CrawlRequest, CrawlResult, run_crawl
 from tests.reliability.hostile_server import GOOD, HostileSite
-from tests.support import FIXTURES, REPO, wait_for
+from tests.support import FIXTURES, REPO, copy_outlet_site, wait_for
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -104,7 +103,7 @@ def database_url(databases: Any) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
     root = tmp_path_factory.mktemp("crash") / "site"
-    shutil.copytree(CASABLANCATODAY / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    copy_outlet_site("casablancatoday", root)
     with StaticSite(root) as site:
         yield site
 

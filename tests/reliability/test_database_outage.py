@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from db.config import load_config
 from db.engine import make_engine
 from scheduler.crawl import CrawlRequest, CrawlResult, run_crawl
 from tests.reliability.outage import DatabaseProxy
-from tests.support import FIXTURES, REPO, wait_for
+from tests.support import FIXTURES, REPO, copy_outlet_site, wait_for
 
 pytestmark = [pytest.mark.db, pytest.mark.crawl]
 
@@ -167,9 +166,7 @@ def make_setup(
         url = databases.create("akhbar_outage")
         schema.upgrade(url)
         root = tmp_path_factory.mktemp("outage")
-        shutil.copytree(
-            CASABLANCATODAY / "site", root / "site", ignore=shutil.ignore_patterns("_truth")
-        )
+        copy_outlet_site("casablancatoday", root / "site")
         setup = Setup(
             url,
             StaticSite(root / "site").start(),

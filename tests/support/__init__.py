@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import time
 from collections.abc import Callable
@@ -18,6 +19,13 @@ REPO = Path(__file__).resolve().parents[2]
 """The repository's root."""
 FIXTURES = REPO / "tests" / "fixtures"
 """Saved sites, pages and truth files (``tests/fixtures/<outlet>/`` and the rest)."""
+
+
+def copy_outlet_site(outlet: str, root: Path) -> Path:
+    """Copy ``outlet``'s saved site to ``root`` (which must not exist) without its truth
+    files, for a :class:`akhbar.static_server.StaticSite` to serve; return ``root``."""
+    shutil.copytree(FIXTURES / outlet / "site", root, ignore=shutil.ignore_patterns("_truth"))
+    return root
 
 
 def wait_for(
