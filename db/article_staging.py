@@ -53,16 +53,28 @@ PREPARED_FIELDS = (
 NON_ARABIC_LANGUAGES = ("en", "fr")
 
 _STAGING = "pg_temp.article_staging"
+_TEXT_COLUMNS = ("title", "subtitle", "body", *PREPARED_FIELDS)
 # ON COMMIT DELETE ROWS: the table lives as long as the connection and holds one batch.
+# Its long text is stored out of line uncompressed (STORAGE EXTERNAL): a batch is read
+# once and deleted, and compressing the body and its two search texts into the staging
+# table cost ~0.15 ms of server CPU an article, a tenth of the write.
 _CREATE = f"""
-CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING.removeprefix("pg_temp.")} (
-    url text, outlet_id integer, title text, subtitle text, body text, authors text[],
-    section text, tags text[], language text, published_at timestamptz,
-    published_date date, modified_at timestamptz, content_hash text, word_count integer,
-    image_url text, dateline text,
-    title_normalized text, title_stemmed text, subtitle_normalized text,
-    subtitle_stemmed text, body_normalized text, body_stemmed text
-) ON COMMIT DELETE ROWS
+DO $$
+BEGIN
+    IF to_regclass('{_STAGING}') IS NULL THEN
+        CREATE TEMPORARY TABLE {_STAGING.removeprefix("pg_temp.")} (
+            url text, outlet_id integer, title text, subtitle text, body text,
+            authors text[], section text, tags text[], language text,
+            published_at timestamptz, published_date date, modified_at timestamptz,
+            content_hash text, word_count integer, image_url text, dateline text,
+            title_normalized text, title_stemmed text, subtitle_normalized text,
+            subtitle_stemmed text, body_normalized text, body_stemmed text
+        ) ON COMMIT DELETE ROWS;
+        ALTER TABLE {_STAGING}
+            {", ".join(f"ALTER {column} SET STORAGE EXTERNAL" for column in _TEXT_COLUMNS)};
+    END IF;
+END
+$$
 """
 _COPY = f"COPY {_STAGING} ({', '.join((*ARTICLE_FIELDS, *PREPARED_FIELDS))}) FROM STDIN"
 # akhbar_ar_document_v1(prepared), spelled out: that function is STRICT, so NULL
