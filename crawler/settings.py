@@ -43,6 +43,8 @@ REDIRECT_MAX_TIMES = 10
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Scrapy's, without building the per-response and per-item DEBUG messages LOG_LEVEL hides.
+LOG_FORMATTER = "crawler.log_formatter.LogFormatter"
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOAD_HANDLERS = {
