@@ -1,13 +1,15 @@
 """Ingest benchmark: Akhbar's whole crawl against bare Scrapy and news-please, same local site.
 
 A generated copy of casablancatoday.com with N articles (:mod:`benchmarks.site`) is served on
-127.0.0.1 by nginx (Python's server when nginx is missing). Then, one after the other:
+127.0.0.1 by nginx (Python's server when nginx is missing). Then, one after the other (with
+``--repeat``, even rounds in the opposite order, so that a drift in the machine's speed
+favours no crawler):
 
 - ``akhbar crawl casablancatoday`` (``scheduler.crawl.run_crawl``: lock, ``crawl_runs`` row,
   ``scrapy crawl`` process) into a fresh PostgreSQL database, through the host map: discovery
   (robots.txt, sitemaps, feed, listings), extraction, normalization, dedupe and storage, with
   WARC capture on (into a folder of the benchmark's own, measured) and again with it off
-  (``AKHBAR_CAPTURE=False``); rounds alternate which goes first;
+  (``AKHBAR_CAPTURE=False``);
 - a bare Scrapy spider that only fetches the N article pages (no parsing);
 - a bare Scrapy spider that extracts title, date and body paragraphs with CSS selectors
   and stores nothing;
@@ -259,16 +261,16 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "site of %d articles served by %s at %s", args.articles, server.kind, server.origin
             )
             for round_ in range(1, args.repeat + 1):
-                # Alternating the order, so that a drift in the machine's load favours neither.
-                for capture in (True, False) if round_ % 2 else (False, True):
-                    logger.info("round %d: akhbar crawl, capture %s", round_, capture)
-                    warc_dir = workdir / "warc" if capture else None
-                    key = "akhbar" if capture else "akhbar_no_capture"
-                    runs[key].append(run_akhbar(args.server_url, server.origin, warc_dir))
-                logger.info("round %d: fetch-only spider", round_)
-                runs["fetch"].append(run_bare("fetch", urls, workdir))
-                logger.info("round %d: CSS-only spider", round_)
-                runs["css"].append(run_bare("css", urls, workdir))
+                # Even rounds run everything in the opposite order, so that a drift in the
+                # machine's speed during a round favours no crawler over two rounds.
+                order = ["akhbar", "akhbar_no_capture", "fetch", "css"]
+                for key in order if round_ % 2 else order[::-1]:
+                    logger.info("round %d: %s", round_, key)
+                    if key in ("fetch", "css"):
+                        runs[key].append(run_bare(key, urls, workdir))
+                    else:
+                        warc_dir = workdir / "warc" if key == "akhbar" else None
+                        runs[key].append(run_akhbar(args.server_url, server.origin, warc_dir))
             server_kind = server.kind
         newsplease, newsplease_reason = None, None
         if args.newsplease_articles > 0:
