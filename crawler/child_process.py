@@ -4,9 +4,12 @@ The crawl (Scrapy's reactor thread) parses pages; work that would compete with i
 the GIL runs in child processes instead: writing WARC files and storing articles
 (:mod:`crawler.writer_worker`), reading article pages (:mod:`crawler.reader_worker`).
 A child reads calls from stdin and answers each on stdout, in the order they came.
-Frames are a 4-byte big-endian length, then a pickle. The first frame is the child's
-opening argument; then a call is ``(call id, name, args)`` and an answer ``(call id,
-True, result)`` or ``(call id, False, exception)``.
+A frame is a pickle (protocol 5) and its out-of-band buffers: a header of 4-byte
+big-endian numbers (the pickle's length, how many buffers, each one's length), the
+pickle, then each buffer. A page's body goes as a buffer (``pickle.PickleBuffer``, see
+:class:`crawler.warc.Fetch`), neither copied into the pickle nor out of it again. The
+first frame is the child's opening argument; then a call is ``(call id, name, args)``
+and an answer ``(call id, True, result)`` or ``(call id, False, exception)``.
 
 On the crawl's side, :class:`ChildProcess` sends calls from a thread of its own and reads
 answers in another; both wait in system calls, without the GIL, and take it once a call.
@@ -33,7 +36,7 @@ from typing import Any, BinaryIO, Protocol
 
 logger = logging.getLogger(__name__)
 
-HEADER = struct.Struct(">I")
+NUMBER = struct.Struct(">I")
 
 CLOSE_TIMEOUT = 60.0
 """Seconds a child is given to finish its calls once the crawl closes."""
@@ -56,7 +59,7 @@ class ChildProcess:
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": path},
         )
-        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue[Frame | None] = queue.SimpleQueue()
         self._pending: dict[int, Future[Any]] = {}
         self._lock = threading.Lock()
         self._next_id = 0
@@ -113,9 +116,8 @@ class ChildProcess:
         stdin = self._process.stdin
         assert stdin is not None
         try:
-            while (data := self._outbox.get()) is not None:
-                stdin.write(data)
-                stdin.flush()
+            while (frame := self._outbox.get()) is not None:
+                _write(stdin, frame)
         except OSError as exc:  # the child died: the receiver fails what is pending
             logger.debug("%s stdin closed: %s", self.module, exc)
         finally:
@@ -125,8 +127,8 @@ class ChildProcess:
     def _receive(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        while (payload := read_frame(stdout)) is not None:
-            call_id, ok, value = pickle.loads(payload)
+        while (frame := read_frame(stdout)) is not None:
+            call_id, ok, value = _loads(frame)
             with self._lock:
                 future = self._pending.pop(call_id)
             if ok:
@@ -162,10 +164,10 @@ def run_child(service: Callable[[Any], Service]) -> None:
         level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
     )
     calls = sys.stdin.buffer
-    payload = read_frame(calls)
-    if payload is None:
+    frame = read_frame(calls)
+    if frame is None:
         return
-    served = service(pickle.loads(payload))
+    served = service(_loads(frame))
     try:
         serve(served.methods(), calls, answers)
     finally:
@@ -174,34 +176,61 @@ def run_child(service: Callable[[Any], Service]) -> None:
 
 def serve(methods: Mapping[str, Callable[..., Any]], calls: BinaryIO, answers: BinaryIO) -> None:
     """Answer calls until ``calls`` ends."""
-    while (payload := read_frame(calls)) is not None:
-        call_id, name, args = pickle.loads(payload)
+    while (frame := read_frame(calls)) is not None:
+        call_id, name, args = _loads(frame)
         try:
             result = (call_id, True, methods[name](*args))
         except Exception as exc:
             result = (call_id, False, exc)
-        answers.write(_answer(*result))
-        answers.flush()
+        _write(answers, _answer(*result))
 
 
-def read_frame(stream: BinaryIO) -> bytes | None:
-    """The next frame's payload; None at the end of the stream."""
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
+Frame = list[bytes | memoryview]
+"""A frame as written: its header, its pickle, its out-of-band buffers."""
+
+
+def read_frame(stream: BinaryIO) -> tuple[bytes, list[bytes]] | None:
+    """The next frame's pickle and buffers; None at the end of the stream."""
+    numbers = _read_numbers(stream, 2)
+    if numbers is None:
         return None
-    (size,) = HEADER.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
+    size, count = numbers
+    sizes = _read_numbers(stream, count)
+    if sizes is None:
         return None
-    return payload
+    parts = [stream.read(n) for n in (size, *sizes)]
+    if any(len(part) < n for part, n in zip(parts, (size, *sizes), strict=True)):
+        return None
+    return parts[0], parts[1:]
 
 
-def _frame(value: Any) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(payload)) + payload
+def _read_numbers(stream: BinaryIO, count: int) -> tuple[int, ...] | None:
+    data = stream.read(NUMBER.size * count)
+    if len(data) < NUMBER.size * count:
+        return None
+    return struct.unpack(f">{count}I", data)
 
 
-def _answer(call_id: int, ok: bool, value: Any) -> bytes:
+def _loads(frame: tuple[bytes, list[bytes]]) -> Any:
+    payload, buffers = frame
+    return pickle.loads(payload, buffers=buffers)
+
+
+def _frame(value: Any) -> Frame:
+    buffers: list[pickle.PickleBuffer] = []
+    payload = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    raw = [buffer.raw() for buffer in buffers]
+    header = struct.pack(f">{2 + len(raw)}I", len(payload), len(raw), *(r.nbytes for r in raw))
+    return [header, payload, *raw]
+
+
+def _write(stream: BinaryIO, frame: Frame) -> None:
+    for part in frame:
+        stream.write(part)
+    stream.flush()
+
+
+def _answer(call_id: int, ok: bool, value: Any) -> Frame:
     """An answer's frame; what pickle cannot carry goes as a RuntimeError naming it."""
     try:
         return _frame((call_id, ok, value))

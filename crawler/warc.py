@@ -15,14 +15,16 @@ import contextlib
 import datetime as dt
 import io
 import logging
+import operator
 import os
+import pickle
 import threading
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, SupportsIndex
 
 from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
@@ -60,6 +62,46 @@ class Fetch:
     fetched_at: dt.datetime
     metadata: Mapping[str, str]
     """What else to keep with it (crawl run, outlet, encoding...), as a metadata record."""
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # Every page goes to the writer process this way (crawler.child_process): as
+        # builtins, which the pickler handles in C, and from protocol 5 with the body out
+        # of band, beside the pickle instead of copied into it and out again.
+        body = pickle.PickleBuffer(self.body) if operator.index(protocol) >= 5 else self.body
+        when = self.fetched_at
+        # A time in UTC as whole microseconds (exact, where a float timestamp rounds).
+        sent = (when - _EPOCH) // _MICROSECOND if when.tzinfo is dt.UTC else when
+        values = (
+            self.url,
+            self.status,
+            self.headers,
+            body,
+            self.request_method,
+            self.request_headers,
+            sent,
+            self.metadata,
+        )
+        return (_fetch_from, values)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _fetch_from(
+    url: str,
+    status: int,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+    request_method: str,
+    request_headers: Sequence[tuple[str, str]],
+    fetched_at: int | dt.datetime,
+    metadata: Mapping[str, str],
+) -> Fetch:
+    """The :class:`Fetch` that ``Fetch.__reduce_ex__`` took apart."""
+    if not isinstance(fetched_at, dt.datetime):
+        fetched_at = _EPOCH + fetched_at * _MICROSECOND
+    return Fetch(url, status, headers, body, request_method, request_headers, fetched_at, metadata)
 
 
 @dataclass(frozen=True)
