@@ -58,6 +58,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # After decompression (590) in the response chain, before anything reads the text.
     "crawler.middlewares.CharsetMiddleware": 580,
+    # Scrapy's at 580, skipping pages without the word; after the charset repair.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 579,
 }
 SPIDER_MIDDLEWARES = {
     # Next to the spider: sees each article with the response it was read from.
