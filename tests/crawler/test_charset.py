@@ -107,23 +107,17 @@ def test_the_spider_reads_utf8_served_as_windows_1252_as_utf8() -> None:
     assert "l’été" in repaired.text
 
 
-def test_a_valid_utf8_page_is_left_as_it_is() -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["<p>نص عربي l’été</p>", "<p>\ufffd نص عربي</p>"],
+    ids=["valid", "quoting-the-replacement-character"],
+)
+def test_a_valid_utf8_page_is_left_as_it_is(text: str) -> None:
     response = HtmlResponse(
         "https://ledger.example/b",
         headers={"Content-Type": "text/html; charset=utf-8"},
-        body="<p>نص عربي l’été</p>".encode(),
+        body=text.encode(),
         request=Request("https://ledger.example/b"),
-    )
-    middleware = CharsetMiddleware.from_crawler(get_crawler())
-    assert middleware.process_response(response.request, response) is response
-
-
-def test_a_utf8_page_quoting_the_replacement_character_is_still_valid_utf8() -> None:
-    response = HtmlResponse(
-        "https://ledger.example/c",
-        headers={"Content-Type": "text/html; charset=utf-8"},
-        body="<p>� نص عربي</p>".encode(),
-        request=Request("https://ledger.example/c"),
     )
     middleware = CharsetMiddleware.from_crawler(get_crawler())
     assert middleware.process_response(response.request, response) is response
