@@ -13,11 +13,10 @@ does no I/O and never raises on malformed metadata.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.dates import parse_iso_datetime
 from crawler.elements import selector_of
@@ -32,6 +31,7 @@ from crawler.jsonld import (
     person_names,
 )
 from crawler.meta_tags import canonical_href, is_noindex, language_code, meta_content, meta_map
+from crawler.urls import join_url
 
 
 @dataclass
@@ -131,34 +131,6 @@ def parse_date_value(value: Any, tz: str | tzinfo | None = None) -> datetime | d
     if not isinstance(value, str) or not value.strip():
         return None
     return parse_iso_datetime(value.strip(), tz)
-
-
-#: An absolute http(s) URL that urljoin gives back as it is: an ASCII host, and nothing it
-#: strips, splits off or drops (spaces, controls, ``;``, ``?``, ``#``, brackets).
-_PLAIN_ABSOLUTE = re.compile(
-    r"https?://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/[\w.~%!$&'()*+,=:@/-]*)?", re.ASCII
-)
-
-#: A path from the root, of the same characters: urljoin puts it after the base's scheme and
-#: host as it is when no segment is a dot segment.
-_PLAIN_PATH = re.compile(r"/(?!/)[\w.~%!$&'()*+,=:@/-]*", re.ASCII)
-
-
-def join_url(base: str, url: str) -> str:
-    """``urljoin(base, url)``, without parsing *url* when it is a plain link.
-
-    Most pages' canonical, image and lead-image links are plain absolute URLs or paths
-    from the root, which urljoin (some 5 us a call) parses and puts back together unchanged.
-    """
-    if base:
-        if _PLAIN_ABSOLUTE.fullmatch(url):
-            urlsplit(base)  # raises where urljoin raises on the base
-            return url
-        if _PLAIN_PATH.fullmatch(url) and "/." not in url:
-            parts = urlsplit(base)
-            if parts.scheme in ("http", "https"):
-                return f"{parts.scheme}://{parts.netloc}{url}"
-    return urljoin(base, url)
 
 
 # --------------------------------------------------------------------------- everything at once

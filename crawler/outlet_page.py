@@ -28,10 +28,10 @@ from crawler.dates import parse_arabic_date, parse_iso_datetime, resolve_modifie
 from crawler.elements import class_index, element_text, first, has_class
 from crawler.items import ArticleItem
 from crawler.language import LANGUAGE_SAMPLE, detect_language
-from crawler.metadata import PageMetadata, join_url, read_metadata
+from crawler.metadata import PageMetadata, read_metadata
 from crawler.outlet import OutletInfo
 from crawler.text import join_paragraphs
-from crawler.urls import url_to_store
+from crawler.urls import join_url, url_to_store
 
 T = TypeVar("T")
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
+import lxml.html
 import pytest
 
 from crawler.urls import (
     TRACKING_PARAMS,
     InvalidURLError,
     host_of,
+    join_url,
     normalize_url,
     url_to_store,
 )
@@ -263,3 +266,38 @@ def test_every_fixture_page_canonical_is_on_the_production_origin():
 )
 def test_host_of(url, host):
     assert host_of(url) == host
+
+
+JOINED = [
+    (f"{CASA}/morocco/2019/01/01/1.html", f"{HAWAR}/ar/news/x.html"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "/sport/"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "/a/./b/../c.html"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "/.hidden"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "//cdn.example/img.jpg"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "../2.html"),
+    (f"{CASA}/morocco/2019/01/01/1.html", "2.html?page=2#top"),
+    (f"{CASA}/morocco/", "/tag/الملف-السوري/"),
+    (f"{CASA}/morocco/", TAG_ENCODED),
+    (f"{CASA}:8443/a/b", "/c d"),
+    (f"{CASA}/a", "https://EXAMPLE.org:8080/x;y?z#w"),
+    (f"{CASA}/a", "http://[::1]/x"),
+    (f"{CASA}/a", "mailto:desk@casablancatoday.com"),
+    ("file:///tmp/page.html", "/other.html"),
+    ("", "/other.html"),
+    (f"{CASA}/a", ""),
+]
+
+
+@pytest.mark.parametrize(("base", "url"), JOINED)
+def test_join_url_is_urljoin(base: str, url: str) -> None:
+    assert join_url(base, url) == urljoin(base, url)
+
+
+@pytest.mark.parametrize("outlet", ["casablancatoday", "hawarnews"])
+def test_join_url_is_urljoin_on_every_link_of_the_saved_pages(outlet: str) -> None:
+    pages = sorted((FIXTURES / outlet).rglob("*.html"))
+    assert pages
+    for page in pages:
+        base = f"https://www.{outlet}.com/{page.relative_to(FIXTURES / outlet).as_posix()}"
+        for href in lxml.html.parse(str(page)).xpath("//@href | //@src"):
+            assert join_url(base, href) == urljoin(base, href), (page, href)
