@@ -198,8 +198,9 @@ def read_frame(stream: BinaryIO) -> tuple[bytes, list[bytes]] | None:
     sizes = _read_numbers(stream, count)
     if sizes is None:
         return None
-    parts = [stream.read(n) for n in (size, *sizes)]
-    if any(len(part) < n for part, n in zip(parts, (size, *sizes), strict=True)):
+    lengths = (size, *sizes)
+    parts = [stream.read(n) for n in lengths]
+    if any(len(part) < n for part, n in zip(parts, lengths, strict=True)):
         return None
     return parts[0], parts[1:]
 
