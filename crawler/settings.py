@@ -45,6 +45,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 # Scrapy's, without building the per-response and per-item DEBUG messages LOG_LEVEL hides.
 LOG_FORMATTER = "crawler.log_formatter.LogFormatter"
+# Scrapy's, without the per-call deprecation check that makes each stats call ~4 µs.
+STATS_CLASS = "crawler.stats.StatsCollector"
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOAD_HANDLERS = {
