@@ -26,6 +26,7 @@ import codecs
 import logging
 
 from charset_normalizer import from_bytes
+from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 logger = logging.getLogger(__name__)
@@ -89,3 +90,18 @@ def better_encoding(body: bytes, declared: str) -> str | None:
     if guess is not None and resolve_encoding(guess.encoding) not in (None, declared):
         return resolve_encoding(guess.encoding)
     return None
+
+
+def reads_as_utf8(response: TextResponse) -> bool:
+    """Whether *response* is an HTML page read as UTF-8 whose text has no replacement
+    character: its bytes are then valid UTF-8, which :func:`better_encoding` leaves as they
+    are and lxml can parse as they are. Asked of its text, which every later reader decodes
+    anyway, rather than of a second, strict decoding; a page whose text has U+FFFD is
+    answered no (asked the long way by the caller)."""
+    if not isinstance(response, HtmlResponse):
+        return False  # sitemaps and feeds: their text is never decoded otherwise
+    try:
+        utf8 = codecs.lookup(response.encoding).name == "utf-8"
+    except LookupError:
+        return False
+    return utf8 and "\ufffd" not in response.text

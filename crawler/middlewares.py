@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,7 +20,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import Deferred
 
-from crawler.charset import better_encoding
+from crawler.charset import better_encoding, reads_as_utf8
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +126,7 @@ class CharsetMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if not isinstance(response, TextResponse) or not response.body or _reads_as_utf8(response):
+        if not isinstance(response, TextResponse) or not response.body or reads_as_utf8(response):
             return response
         encoding = better_encoding(response.body, response.encoding)
         if encoding is None:
@@ -140,20 +139,6 @@ class CharsetMiddleware:
         )
         self.stats.inc_value("akhbar/charset_corrected")
         return response.replace(encoding=encoding)
-
-
-def _reads_as_utf8(response: TextResponse) -> bool:
-    """An HTML page read as UTF-8 without a replacement character is valid UTF-8, which
-    :func:`crawler.charset.better_encoding` would leave as it is. Asked of its text, which
-    every later reader decodes anyway, rather than of a second, strict decoding of the
-    page; a page whose text has U+FFFD is asked the long way."""
-    if not isinstance(response, HtmlResponse):
-        return False  # sitemaps and feeds: their text is never decoded otherwise
-    try:
-        utf8 = codecs.lookup(response.encoding).name == "utf-8"
-    except LookupError:
-        return False
-    return utf8 and "\ufffd" not in response.text
 
 
 class MetaRefreshMiddleware(redirect.MetaRefreshMiddleware):

@@ -25,7 +25,7 @@ from scrapy.http import TextResponse
 
 from crawler.body_text import body_paragraphs, ends_article, live_blog_modified, text_lines
 from crawler.dates import parse_arabic_date, parse_iso_datetime, resolve_modified, resolve_published
-from crawler.elements import class_index, element_text, first, has_class
+from crawler.elements import class_index, element_text, first, has_class, selector_of
 from crawler.items import ArticleItem
 from crawler.language import LANGUAGE_SAMPLE, detect_language
 from crawler.metadata import PageMetadata, read_metadata
@@ -212,11 +212,12 @@ def _container(response: TextResponse, css: str) -> Any | None:
     translating, compiling and running the query over the page.
     """
     simple = _TAG_DOT_CLASS.fullmatch(css)
-    if simple is None or response.selector.type != "html":
-        found = response.css(css)
+    selector = selector_of(response)
+    if simple is None or selector.type != "html":
+        found = selector.css(css)
         return found[0].root if found else None
     tag, class_name = simple.groups()
-    for el in response.selector.root.iter(tag):
+    for el in selector.root.iter(tag):
         if class_name in _XML_SPACE.split(el.get("class") or ""):
             return el
     return None

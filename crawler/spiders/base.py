@@ -32,6 +32,7 @@ from twisted.internet.threads import deferToThread
 from crawler import discovery
 from crawler.archive import Archive
 from crawler.dates import UrlDay, parse_iso_datetime, parse_rfc822_datetime
+from crawler.elements import selector_of
 from crawler.extraction import read_page
 from crawler.failures import count_error, failure_reason
 from crawler.items import ArticleItem
@@ -339,7 +340,8 @@ class OutletSpider(scrapy.Spider):
 def link_hrefs(response: TextResponse) -> list[str]:
     """The ``href`` of every ``<a>`` of the page, in document order (``a::attr(href)``),
     read from the parsed tree without a parsel Selector for each link."""
-    return [href for a in response.selector.root.iter("a") if (href := a.get("href")) is not None]
+    root = selector_of(response).root
+    return [href for a in root.iter("a") if (href := a.get("href")) is not None]
 
 
 def forget_parse(response: TextResponse) -> None:

@@ -1,10 +1,17 @@
-"""Text of a page's elements (crawler.elements.element_text)."""
+"""A page's parse (crawler.elements.selector_of) and the text of its elements
+(crawler.elements.element_text)."""
 
 from __future__ import annotations
 
-import lxml.html
+from pathlib import Path
 
-from crawler.elements import element_text
+import lxml.html
+import pytest
+from lxml import etree
+from scrapy.http import HtmlResponse
+from scrapy.selector import Selector as ScrapySelector
+
+from crawler.elements import _parses_as_bytes, element_text, selector_of
 
 
 def text_of(html: str) -> str:
@@ -31,3 +38,53 @@ def test_comment_text_is_left_out_and_its_tail_kept() -> None:
 
 def test_missing_element_has_no_text() -> None:
     assert element_text(None) == ""
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+URL = "https://www.example.com/news/1.html"
+UTF8 = {"Content-Type": "text/html; charset=utf-8"}
+PAGE = "<html><head><title>خبر</title></head><body><p>السيول تغلق الطريق</p></body></html>"
+
+
+def _tree(response: HtmlResponse) -> bytes:
+    return etree.tostring(selector_of(response).root)
+
+
+def _scrapys_tree(response: HtmlResponse) -> bytes:
+    return etree.tostring(ScrapySelector(response=response.replace()).root)
+
+
+@pytest.mark.parametrize(
+    "page", sorted(FIXTURES.rglob("*.html")), ids=lambda p: str(p.relative_to(FIXTURES))
+)
+def test_saved_pages_parse_to_the_tree_scrapy_builds(page: Path) -> None:
+    for headers in ({}, UTF8):
+        response = HtmlResponse(URL, body=page.read_bytes(), headers=headers)
+        assert _tree(response) == _scrapys_tree(response)
+
+
+def test_a_valid_utf8_page_is_parsed_from_its_bytes() -> None:
+    response = HtmlResponse(URL, body=f"\n  {PAGE}\n".encode(), headers=UTF8)
+    assert _parses_as_bytes(response)
+    assert _tree(response) == _scrapys_tree(response)
+    assert selector_of(response) is response.selector
+    assert response.selector.response is response
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xef\xbb\xbf" + PAGE.encode(),  # byte order mark
+        "\u00a0".encode() + PAGE.encode(),  # a space only the text's strip removes
+        PAGE.encode() + "\u2028".encode(),
+        PAGE.encode().replace(b"<p>", b"<p>\0"),  # NUL, which Scrapy's way removes
+        PAGE.encode().replace("الطريق".encode(), b"\xd8\xa7\xff"),  # not valid UTF-8
+        PAGE.encode() + b" trailing words",
+        PAGE.encode("cp1256"),
+    ],
+    ids=["bom", "nbsp", "line-separator", "nul", "invalid", "trailing-text", "cp1256"],
+)
+def test_other_pages_take_scrapys_way(body: bytes) -> None:
+    response = HtmlResponse(URL, body=body, headers=UTF8)
+    assert not _parses_as_bytes(response)
+    assert _tree(response) == _scrapys_tree(response)
