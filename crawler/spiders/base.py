@@ -82,6 +82,7 @@ class OutletSpider(scrapy.Spider):
         and its date hint would be lost with the second request."""
         self.unchanged_before: datetime | None = None
         """Sitemaps an index says were last modified before this are not fetched again."""
+        self._callbacks: dict[Any, Any] = {}
 
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
@@ -275,6 +276,11 @@ class OutletSpider(scrapy.Spider):
         yield self._request(url, self._parse_article_page, meta={"hint": entry})
 
     def _request(self, url: str, callback: Any, meta: dict[str, Any] | None = None) -> Request:
+        # One bound method a callback for the spider's life. Scrapy remembers whether a
+        # callback is a generator that returns a value (it reads and parses the method's
+        # source, ~2 ms) in a weak dictionary keyed by the bound method: one made for each
+        # request dies with it, and every listing page and sitemap paid for the parse.
+        callback = self._callbacks.setdefault(callback, callback)
         return Request(url, callback=callback, errback=self.on_error, meta=meta or {})
 
     # Article pages -----------------------------------------------------------
