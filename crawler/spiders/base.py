@@ -76,6 +76,9 @@ class OutletSpider(scrapy.Spider):
         self._requested: set[str] = set()
         """Article URLs asked for in this crawl: sitemaps, feeds and listings name each
         article several times, and Scrapy's dupefilter would only drop them later."""
+        self._listings_requested: set[str] = set()
+        """Further listing pages asked for in this crawl: each page of a listing links to
+        several of its neighbours."""
         self._dated_entries: dict[str, discovery.Entry] = {}
         """Article URL -> the first sitemap or feed entry that dated it. A listing often
         names an article before the sitemap does; the page is then already requested,
@@ -241,7 +244,9 @@ class OutletSpider(scrapy.Spider):
             return  # a page linking to itself
         depth = response.meta.get("listing_depth", 0)
         if depth + 1 < self.settings.getint("AKHBAR_MAX_LISTING_PAGES"):
-            yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
+            if url not in self._listings_requested:
+                self._listings_requested.add(url)
+                yield self._request(url, self.parse_listing, meta={"listing_depth": depth + 1})
         elif response.url not in self._depth_limited:
             self._depth_limited.add(response.url)
             self._count_error("listing_depth_limit", response.url)
