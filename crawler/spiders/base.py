@@ -86,6 +86,7 @@ class OutletSpider(scrapy.Spider):
         self.unchanged_before: datetime | None = None
         """Sitemaps an index says were last modified before this are not fetched again."""
         self._callbacks: dict[Any, Any] = {}
+        """Bound method -> the one bound method of that callback that requests carry."""
 
     def parse_article(self, response: Response) -> ArticleItem | None:
         """Turn one article page into an item, or None when the page is not an article.
