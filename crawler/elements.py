@@ -28,12 +28,13 @@ def selector_of(page: Any) -> Selector:
     """
     if isinstance(page, Selector):
         return page
+    # Scrapy's cache of response.selector: None on a text response not parsed yet.
     if getattr(page, "_cached_selector", False) is None and _parses_as_bytes(page):
         selector = ScrapySelector(
             type="html", body=page.body, encoding="utf-8", base_url=get_base_url(page)
         )
         selector.response = page
-        page._cached_selector = selector  # where response.selector looks first
+        page._cached_selector = selector
     return page.selector
 
 
